@@ -1,0 +1,51 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace ClipSurgeryWeb.Engine.Checkpoints;
+
+/// <summary>Recognises a checkpoint's format from its bytes, before anything heavy is loaded.</summary>
+public static class CheckpointFile
+{
+    public static CheckpointFormat DetectFormat(string path)
+    {
+        if (!File.Exists(path))
+            throw new EngineInputException(path, "no such file");
+
+        using var stream = File.OpenRead(path);
+        Span<byte> head = stackalloc byte[9];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (read < 9)
+            throw new EngineInputException(path, "not a checkpoint (the file is too short)");
+
+        if (head[0] == (byte)'P' && head[1] == (byte)'K')
+            return IsTorchScript(stream, path) ? CheckpointFormat.TorchScript : CheckpointFormat.StateDict;
+
+        // safetensors: u64 little-endian header length, then a JSON object.
+        var headerLength = BitConverter.ToUInt64(head[..8]);
+        if (head[8] == (byte)'{' && headerLength > 1 && headerLength < (ulong)stream.Length)
+            return CheckpointFormat.Safetensors;
+
+        if (head[0] == 0x80)
+            throw new EngineInputException(path, "a legacy (non-zip) torch.save pickle; re-save it with a current PyTorch: torch.save(model.state_dict(), path)");
+
+        throw new EngineInputException(path, "not a checkpoint (neither a TorchScript/torch.save zip archive nor safetensors)");
+    }
+
+    private static bool IsTorchScript(Stream stream, string path)
+    {
+        try
+        {
+            stream.Position = 0;
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true, Encoding.UTF8);
+            // A TorchScript archive carries its compiled code; a plain torch.save archive has data.pkl only.
+            var names = zip.Entries.Select(e => e.FullName).ToList();
+            if (!names.Any(n => n.EndsWith("data.pkl", StringComparison.Ordinal)))
+                throw new EngineInputException(path, "a zip file without data.pkl, not a PyTorch checkpoint");
+            return names.Any(n => n.Contains("/code/", StringComparison.Ordinal) || n.EndsWith("constants.pkl", StringComparison.Ordinal));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new EngineInputException(path, "a damaged zip archive (truncated download?)", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace ClipSurgeryWeb.Engine.Models;
+
+/// <summary>
+/// <c>nn.MultiheadAttention</c> as CLIP's residual blocks hold it (<c>in_proj_weight</c>, <c>in_proj_bias</c>,
+/// <c>out_proj</c>), working batch-first on <c>[B, L, C]</c>; the reference's <c>[L, B, C]</c> layout gives the same numbers.
+/// Besides plain self-attention it computes CLIP Surgery's dual path (<see cref="ForwardDual"/>) from the same weights.
+/// </summary>
+public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter in_proj_weight;
+    private readonly Parameter in_proj_bias;
+    private readonly Linear out_proj;
+
+    private readonly int heads;
+    private readonly bool causal;
+
+    public MultiheadAttention(int width, int heads, bool causal) : base(nameof(MultiheadAttention))
+    {
+        if (width % heads != 0)
+            throw new ArgumentException($"width {width} is not divisible by {heads} heads", nameof(heads));
+        in_proj_weight = new Parameter(torch.empty(3 * width, width));
+        in_proj_bias = new Parameter(torch.zeros(3 * width));
+        out_proj = nn.Linear(width, width);
+        this.heads = heads;
+        this.causal = causal;
+        RegisterComponents();
+    }
+
+    /// <summary>Self-attention; causal for the text tower. <paramref name="x"/>: <c>[B, L, C]</c>.</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (q, k, v) = ProjectHeads(x);
+        var o = F.scaled_dot_product_attention(q, k, v, is_casual: causal);  // [B, H, L, d]
+        return out_proj.forward(MergeHeads(o)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// CLIP Surgery's attention (the reference's <c>Attention</c> built from this block's weights):
+    /// the original path <c>softmax(q kᵀ·s) v</c> and the v–v path <c>softmax(v vᵀ·s) v</c>, s = head_dim^-0.5,
+    /// both through <c>out_proj</c>. Returns (new path, original path), each <c>[B, L, C]</c>.
+    /// </summary>
+    public (Tensor X, Tensor XOri) ForwardDual(Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (q, k, v) = ProjectHeads(x);
+        var ori = F.scaled_dot_product_attention(q, k, v);   // softmax(q kᵀ·s) v, [B, H, L, d]
+        var vv = F.scaled_dot_product_attention(v, v, v);    // softmax(v vᵀ·s) v, [B, H, L, d]
+        var xNew = out_proj.forward(MergeHeads(vv));
+        var xOri = out_proj.forward(MergeHeads(ori));
+        return (xNew.MoveToOuterDisposeScope(), xOri.MoveToOuterDisposeScope());
+    }
+
+    private (Tensor Q, Tensor K, Tensor V) ProjectHeads(Tensor x)
+    {
+        var (b, l, c) = (x.shape[0], x.shape[1], x.shape[2]);
+        var qkv = F.linear(x, in_proj_weight, in_proj_bias)   // [B, L, 3C]
+            .view(b, l, 3, heads, c / heads)                   // [B, L, 3, H, d]
+            .permute(2, 0, 3, 1, 4);                           // [3, B, H, L, d]
+        return (qkv[0], qkv[1], qkv[2]);
+    }
+
+    private static Tensor MergeHeads(Tensor o)
+    {
+        var (b, h, l, d) = (o.shape[0], o.shape[1], o.shape[2], o.shape[3]);
+        return o.transpose(1, 2).reshape(b, l, h * d);         // [B, H, L, d] -> [B, L, C]
+    }
+}

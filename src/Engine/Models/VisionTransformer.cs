@@ -1,0 +1,94 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ClipSurgeryWeb.Engine.Models;
+
+/// <summary>
+/// CLIP's ViT image tower. Plain: all tokens of <c>ln_post(x) @ proj</c>, only at the checkpoint's own resolution
+/// (as the reference's plain model). Surgery: the last <see cref="SurgeryBlocks"/> blocks take the dual path, the
+/// class token comes from the original path, position embeddings are interpolated for other sizes.
+/// </summary>
+public sealed class VisionTransformer : VisualEncoder
+{
+    /// <summary>CLIP Surgery rebuilds the last 6 blocks (<c>for i in range(1, 7)</c> in the reference).</summary>
+    public const int SurgeryBlocks = 6;
+
+    private readonly Conv2d conv1;
+    private readonly Parameter class_embedding;
+    private readonly Parameter positional_embedding;
+    private readonly LayerNorm ln_pre;
+    private readonly Transformer transformer;
+    private readonly LayerNorm ln_post;
+    private readonly Parameter proj;
+
+    private readonly int patchSize;
+    private readonly PositionalEmbeddingCache positions;
+
+    public VisionTransformer(int inputResolution, int patchSize, int width, int layers, int heads, int outputDim)
+        : base(nameof(VisionTransformer))
+    {
+        conv1 = nn.Conv2d(3, width, kernel_size: patchSize, stride: patchSize, bias: false);
+        class_embedding = new Parameter(torch.zeros(width));
+        positional_embedding = new Parameter(torch.zeros((inputResolution / patchSize) * (inputResolution / patchSize) + 1, width));
+        ln_pre = nn.LayerNorm(width);
+        transformer = new Transformer(width, layers, heads, causal: false);
+        ln_post = nn.LayerNorm(width);
+        proj = new Parameter(torch.zeros(width, outputDim));
+        RegisterComponents();
+
+        InputResolution = inputResolution;
+        this.patchSize = patchSize;
+        positions = new PositionalEmbeddingCache(() => positional_embedding);
+    }
+
+    public override int InputResolution { get; }
+
+    public override Tensor EncodePlain(Tensor image)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = Embed(image, out var side);
+        if (side != PositionalEmbeddingCache.SideOf(positional_embedding))
+            throw new EngineInputException("resolution", $"plain CLIP on a ViT is only defined at the model's own {InputResolution}×{InputResolution} (got {side * patchSize})");
+        x = ln_pre.forward(x + positional_embedding);
+        x = transformer.forward(x);
+        return (ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();   // [B, 1+N, D]
+    }
+
+    public override Tensor EncodeSurgery(Tensor image)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = Embed(image, out var side);
+        x = ln_pre.forward(x + positions.ForSide(side));
+
+        var blocks = transformer.Blocks;
+        int firstDual = Math.Max(0, blocks.Count - SurgeryBlocks);
+        for (int i = 0; i < firstDual; i++)
+            x = blocks[i].forward(x);
+
+        Tensor? xOri = null;
+        for (int i = firstDual; i < blocks.Count; i++)
+            (x, xOri) = blocks[i].ForwardDual(x, xOri);
+
+        // Class token from the original path, image tokens from the new path.
+        x = torch.cat([xOri![.., ..1], x[.., 1..]], 1);                       // [B, 1+N, C]
+        return (ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();   // [B, 1+N, D]
+    }
+
+    /// <summary>Patchify and prepend the class embedding: <c>[B, 3, R, R]</c> -> <c>[B, 1+N, C]</c>.</summary>
+    private Tensor Embed(Tensor image, out int side)
+    {
+        var x = conv1.forward(image);                               // [B, C, S, S]
+        side = (int)x.shape[^1];
+        x = x.reshape(x.shape[0], x.shape[1], -1).permute(0, 2, 1); // [B, C, S, S] -> [B, S², C]
+        var cls = class_embedding.expand(x.shape[0], 1, -1);        // [C] -> [B, 1, C]
+        return torch.cat([cls, x], 1);                              // [B, 1+S², C]
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            positions.Dispose();
+        base.Dispose(disposing);
+    }
+}
