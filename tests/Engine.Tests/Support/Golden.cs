@@ -12,8 +12,17 @@ public static class Golden
 
     public static Tensor Get(string file, string key)
     {
-        var tensors = Files.GetOrAdd(file, f => Safetensors.LoadStateDict(Shared.Fixture(f)));
+        var tensors = Files.GetOrAdd(file, Load);
         return tensors.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"{file} has no '{key}'");
+    }
+
+    private static Dictionary<string, Tensor> Load(string file)
+    {
+        var tensors = Safetensors.LoadStateDict(Shared.Fixture(file));
+        // Shared by every test for the whole run: no test's dispose scope may take them.
+        foreach (var t in tensors.Values)
+            t.DetachFromDisposeScope();
+        return tensors;
     }
 
     public static Tensor Vit(string key) => Get("golden_vit.safetensors", key);
