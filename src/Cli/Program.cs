@@ -1,2 +1,4 @@
-using TorchSharp;
-Console.WriteLine(torch.ones(2, 2).sum().item<float>());
+using ClipSurgeryWeb.Cli;
+using ClipSurgeryWeb.Cli.Terminal;
+
+return await CliApp.RunAsync(args, new Reporter());

@@ -15,7 +15,14 @@ public static class SimilarityMap
     public static Tensor ToImageSize(Tensor similarity, int height, int width)
     {
         using var scope = torch.NewDisposeScope();
-        var sm = similarity[.., 1..];                                           // [B, N, T]
+        return TokensToImageSize(similarity[.., 1..], height, width).MoveToOuterDisposeScope();   // [B, 1+N, T] -> [B, N, T]
+    }
+
+    /// <summary>The same from image tokens only, <c>[B, N, T]</c> (class token already dropped) → <c>[B, H, W, T]</c>.</summary>
+    public static Tensor TokensToImageSize(Tensor tokens, int height, int width)
+    {
+        using var scope = torch.NewDisposeScope();
+        var sm = tokens;
         var min = sm.amin([1], keepdim: true);
         var max = sm.amax([1], keepdim: true);
         sm = (sm - min) / (max - min);

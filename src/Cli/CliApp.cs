@@ -1,0 +1,18 @@
+using System.CommandLine;
+using ClipSurgeryWeb.Cli.Commands;
+using ClipSurgeryWeb.Cli.Terminal;
+
+namespace ClipSurgeryWeb.Cli;
+
+/// <summary>The <c>clipsurgery</c> command tree; <c>Program</c> runs it, tests call it in-process.</summary>
+public static class CliApp
+{
+    public static RootCommand Create(Reporter reporter) =>
+        new("clipsurgery: where CLIP looks — CLIP Surgery heatmaps, CLIP opinions, SAM masks")
+        {
+            ExplainCommand.Create(reporter),
+        };
+
+    public static Task<int> RunAsync(string[] args, Reporter reporter, CancellationToken ct = default) =>
+        Create(reporter).Parse(args).InvokeAsync(cancellationToken: ct);
+}

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ClipSurgeryWeb.Cli.Terminal;
+using ClipSurgeryWeb.Engine;
+using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Imaging;
+
+namespace ClipSurgeryWeb.Cli.Commands;
+
+/// <summary>
+/// <c>clipsurgery explain &lt;image&gt;... --model M --labels "a,b"</c>: heatmaps per image into
+/// <c>DIR/&lt;stem&gt;/&lt;mode&gt;_&lt;label&gt;.png</c> (and <c>maps.safetensors</c>). A bad image is reported
+/// and skipped; the exit status is 1 when any image failed, 2 when nothing could run.
+/// </summary>
+public static class ExplainCommand
+{
+    public static Command Create(Reporter reporter)
+    {
+        var setup = new EngineSetup();
+        var images = new Argument<string[]>("image") { Description = "Images to explain (PNG, JPEG, …)", Arity = ArgumentArity.OneOrMore };
+        var labels = new Option<string>("--labels") { Description = "Comma-separated labels competing in feature surgery", Required = true };
+        var targets = new Option<string?>("--targets") { Description = "Comma-separated targets to draw, a+b combines (default: the labels)" };
+        var resolution = new Option<int?>("--resolution") { Description = "Input size n×n (default: the model's own)" };
+        var modes = new Option<string>("--modes") { Description = "cs, plain, single (comma-separated)", DefaultValueFactory = _ => "cs" };
+        var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "out" };
+        var saveMaps = new Option<bool>("--save-maps") { Description = "Also write maps.safetensors with the raw maps and SAM points" };
+        var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this", DefaultValueFactory = _ => ImageLimits.DefaultMaxPixels };
+
+        var command = new Command("explain", "CLIP Surgery heatmaps (and plain-CLIP maps) for images");
+        command.Arguments.Add(images);
+        command.Options.Add(labels);
+        command.Options.Add(targets);
+        command.Options.Add(resolution);
+        command.Options.Add(modes);
+        command.Options.Add(output);
+        command.Options.Add(saveMaps);
+        command.Options.Add(maxPixels);
+        setup.AddTo(command);
+
+        command.SetAction(async (parse, ct) =>
+        {
+            ExplainRequest request;
+            EngineSetup.Resolved engine;
+            try
+            {
+                request = new ExplainRequest(
+                    ExplainRequest.SplitList(parse.GetValue(labels)),
+                    ExplainRequest.SplitList(parse.GetValue(targets)),
+                    parse.GetValue(resolution),
+                    ExplainModes.Parse(parse.GetValue(modes)!));
+                request.Validate();
+                engine = await setup.ResolveAsync(parse, reporter, ct);
+            }
+            catch (EngineInputException e)
+            {
+                reporter.Error(e.Subject, e.Reason);
+                return ExitCodes.Unusable;
+            }
+
+            var limits = new ImageLimits(parse.GetValue(maxPixels));
+            var outDir = parse.GetValue(output)!;
+            return Run(engine, request, parse.GetValue(images)!, outDir, parse.GetValue(saveMaps), limits, reporter, ct);
+        });
+        return command;
+    }
+
+    private static int Run(EngineSetup.Resolved engine, ExplainRequest request, string[] images, string outDir, bool saveMaps,
+        ImageLimits limits, Reporter reporter, CancellationToken ct)
+    {
+        ClipExplainer explainer;
+        try
+        {
+            explainer = ClipExplainer.Load(engine.ModelPath, engine.Tokenizer, engine.Options with { Limits = limits });
+        }
+        catch (EngineInputException e)
+        {
+            reporter.Error(e.Subject, e.Reason);
+            return ExitCodes.Unusable;
+        }
+
+        using (explainer)
+        {
+            reporter.Info($"model {Path.GetFileName(engine.ModelPath)}: {explainer.Model.Config.Architecture}, input {explainer.Model.Visual.InputResolution}, device {explainer.Device}");
+            int failed = 0;
+            var folders = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < images.Length; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var path = images[i];
+                var folder = Path.Combine(outDir, Path.GetFileNameWithoutExtension(path));
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    if (!folders.Add(Path.GetFullPath(folder)))
+                        throw new EngineInputException(path, $"another input of this call already writes to {folder}");
+                    using var image = ImageLoader.Load(path, limits);
+                    var explanation = explainer.Explain(image, request, ct);
+                    var files = ExplanationWriter.Write(explanation, image, folder, saveMaps);
+                    reporter.Info($"[{i + 1}/{images.Length}] {path}: {files.Count} file(s) in {folder} ({clock.Elapsed.TotalSeconds:F1} s)");
+                }
+                catch (EngineInputException e)
+                {
+                    failed++;
+                    reporter.Error(e.Subject, e.Reason);
+                }
+            }
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Hosting;
+using ClipSurgeryWeb.Engine.Imaging;
+using ClipSurgeryWeb.Engine.Maps;
+using ClipSurgeryWeb.Engine.Models;
+using ClipSurgeryWeb.Engine.Points;
+using ClipSurgeryWeb.Engine.Surgery;
+using ClipSurgeryWeb.Engine.Text;
+using ClipSurgeryWeb.Engine.Tokenization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ClipSurgeryWeb.Engine.Explaining;
+
+/// <summary>
+/// The explain pipeline for one loaded CLIP model:
+/// image → preprocess → encoder (plain | surgery) → text features → feature surgery → map (→ points).
+/// Load once per process and explain many images; text features are cached per label.
+/// Not thread-safe: one explanation at a time (TorchSharp dispose scopes are per thread).
+/// </summary>
+public sealed class ClipExplainer : IDisposable
+{
+    private readonly PromptEnsemble text;
+
+    private ClipExplainer(ClipModel model, string checkpointPath, string sha256, Device device, PromptEnsemble text)
+    {
+        Model = model;
+        CheckpointPath = checkpointPath;
+        ModelSha256 = sha256;
+        Device = device;
+        this.text = text;
+    }
+
+    public ClipModel Model { get; }
+
+    public string CheckpointPath { get; }
+
+    public string ModelSha256 { get; }
+
+    public Device Device { get; }
+
+    public PromptEnsemble Text => text;
+
+    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options)
+    {
+        var device = ComputeDevice.Resolve(options.Device);
+        var sha = FileChecksum.Sha256(checkpointPath);
+        ClipModel model;
+        using (var sd = StateDict.Load(checkpointPath))
+            model = ClipModel.FromStateDict(sd);
+        model.to(device);
+        var text = new PromptEnsemble(model, sha, tokenizer, new TextFeatureCache(options.TextCacheDir));
+        return new ClipExplainer(model, checkpointPath, sha, device, text);
+    }
+
+    public Explanation Explain(Image<Rgb24> image, ExplainRequest request, CancellationToken ct = default) =>
+        Explain(resolution => ClipPreprocessor.ToInput(image, resolution), image.Height, image.Width, request, ct);
+
+    /// <summary>
+    /// Explains an image given as its preprocessed inputs: <paramref name="preprocess"/> returns <c>[1, 3, n, n]</c>
+    /// for a resolution n (the caller owns nothing it returns: it is disposed with the explanation's scope).
+    /// </summary>
+    public Explanation Explain(Func<int, Tensor> preprocess, int height, int width, ExplainRequest request, CancellationToken ct = default)
+    {
+        request.Validate();
+        foreach (var label in request.Labels.Concat(request.EffectiveTargets.SelectMany(ExplainRequest.Parts)).Distinct())
+            text.Validate(label);
+
+        int native = Model.Visual.InputResolution;
+        int resolution = request.Resolution ?? native;
+        var maps = new List<Heatmap>();
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var input = preprocess(resolution).to(Device);               // [1, 3, R, R]
+        bool needsLabels = (request.Modes & (ExplainMode.Surgery | ExplainMode.Plain)) != 0;
+        var labelFeatures = needsLabels ? text.Encode(request.Labels, Device) : null;    // [T, D]
+
+        Tensor? surgery = null;
+        if ((request.Modes & (ExplainMode.Surgery | ExplainMode.Single)) != 0)
+            surgery = FeatureSurgery.NormalizeOverTokens(Model.Visual.EncodeSurgery(input));   // [1, 1+N, D]
+        ct.ThrowIfCancellationRequested();
+
+        if (request.Modes.HasFlag(ExplainMode.Surgery))
+        {
+            var similarity = FeatureSurgery.Similarity(surgery!, labelFeatures!);        // [1, 1+N, T]
+            foreach (var target in request.EffectiveTargets)
+                maps.Add(LabelSetMap(ExplainMode.Surgery, similarity, request.Labels, target, height, width, resolution));
+        }
+
+        if (request.Modes.HasFlag(ExplainMode.Plain))
+        {
+            // The plain ViT has no position-embedding interpolation: its maps exist only at the model's own size.
+            int plainResolution = Model.Config.IsVisionTransformer ? native : resolution;
+            var plainInput = plainResolution == resolution ? input : preprocess(plainResolution).to(Device);
+            var plain = FeatureSurgery.NormalizeOverTokens(Model.Visual.EncodePlain(plainInput));
+            var similarity = FeatureSurgery.PlainSimilarity(plain, labelFeatures!);
+            foreach (var target in request.EffectiveTargets)
+                maps.Add(LabelSetMap(ExplainMode.Plain, similarity, request.Labels, target, height, width, plainResolution));
+        }
+        ct.ThrowIfCancellationRequested();
+
+        if (request.Modes.HasFlag(ExplainMode.Single))
+        {
+            var redundant = text.Encode([PromptEnsemble.RedundantLabel], Device);       // [1, D]
+            foreach (var target in request.EffectiveTargets)
+            {
+                var parts = ExplainRequest.Parts(target);
+                var similarity = FeatureSurgery.SimilarityWithRedundant(surgery!, text.Encode(parts, Device), redundant);  // [1, 1+N, K]
+                var tokens = similarity[0, 1..];                                          // [N, K]
+                var prompt = parts.Count == 1
+                    ? SimilarityPoints.FromTokens(tokens[.., 0], height, width)
+                    : SimilarityPoints.ForCombination(tokens, height, width);
+                var map = parts.Count == 1 ? similarity[.., 1..] : CombinedTokens(tokens);
+                maps.Add(new Heatmap(ExplainMode.Single, target, height, width, ToValues(map, height, width), prompt, resolution));
+                ct.ThrowIfCancellationRequested();
+            }
+        }
+
+        return new Explanation(height, width, maps);
+    }
+
+    /// <summary>A target's map from a similarity over the whole label set: its column, or the mean of its parts' min–max columns.</summary>
+    private static Heatmap LabelSetMap(ExplainMode mode, Tensor similarity, IReadOnlyList<string> labels, string target, int height, int width, int resolution)
+    {
+        var columns = ExplainRequest.Parts(target).Select(p => (long)IndexOf(labels, p)).ToArray();
+        var tokens = similarity[0, 1..].index_select(1, torch.tensor(columns, device: similarity.device));   // [N, K]
+        var map = columns.Length == 1 ? tokens.unsqueeze(0) : CombinedTokens(tokens);
+        return new Heatmap(mode, target, height, width, ToValues(map, height, width), null, resolution);
+    }
+
+    /// <summary>Combined targets: each part min–max normalised over tokens, then their mean. <c>[N, K]</c> → <c>[1, N, 1]</c>.</summary>
+    private static Tensor CombinedTokens(Tensor tokens)
+    {
+        var min = tokens.amin([0], keepdim: true);
+        var norm = (tokens - min) / (tokens.amax([0], keepdim: true) - min);
+        return norm.mean([-1], keepdim: true).unsqueeze(0);
+    }
+
+    /// <summary>Image tokens <c>[1, N, 1]</c> → the normalised map at the image's size, row-major floats.</summary>
+    private static float[] ToValues(Tensor tokens, int height, int width)
+    {
+        var map = SimilarityMap.TokensToImageSize(tokens, height, width);               // [1, H, W, 1]
+        return map.cpu().data<float>().ToArray();
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    {
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == label)
+                return i;
+        }
+        throw new EngineInputException($"target '{label}'", "is not one of the labels");
+    }
+
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,82 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using ClipSurgeryWeb.Engine.Overlay;
+using static TorchSharp.torch;
+
+namespace ClipSurgeryWeb.Engine.Explaining;
+
+/// <summary>
+/// Writes one image's explanation into its folder: an overlay PNG per map and, on request, <c>maps.safetensors</c>
+/// (float32 <c>&lt;mode&gt;.&lt;label&gt;</c> [H, W]; int64 <c>points.&lt;label&gt;</c> [K, 2] as (x, y) and
+/// <c>point_labels.&lt;label&gt;</c> [K] for single-label maps). Everything is written into a hidden sibling folder
+/// first and moved into place at the end, so a failure never leaves a half-written image folder behind.
+/// </summary>
+public static class ExplanationWriter
+{
+    public static IReadOnlyList<string> Write(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps)
+    {
+        folder = Path.GetFullPath(folder);
+        var parent = Path.GetDirectoryName(folder)!;
+        Directory.CreateDirectory(parent);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(folder)}.partial-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var rgb = new byte[image.Width * image.Height * 3];
+            image.CopyPixelDataTo(rgb);
+            var files = new List<string>();
+            foreach (var map in explanation.Maps)
+            {
+                var name = OutputNames.Png(map);
+                using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Values), image.Width, image.Height);
+                overlay.SaveAsPng(Path.Combine(staging, name));
+                files.Add(name);
+            }
+            if (saveMaps)
+            {
+                WriteMaps(explanation, Path.Combine(staging, OutputNames.MapsFile));
+                files.Add(OutputNames.MapsFile);
+            }
+            Publish(staging, folder);
+            return files;
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static void WriteMaps(Explanation explanation, string path)
+    {
+        using var scope = torch.NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var map in explanation.Maps)
+        {
+            tensors[OutputNames.MapKey(map)] = torch.tensor(map.Values, [map.Height, map.Width]);
+            if (map.Points is { } prompt)
+            {
+                var xy = prompt.Points.SelectMany(p => new long[] { p.X, p.Y }).ToArray();
+                tensors[OutputNames.PointsKey(map.Target)] = torch.tensor(xy, [prompt.Count, 2]);
+                tensors[OutputNames.PointLabelsKey(map.Target)] = torch.tensor(prompt.Labels.Select(l => (long)l).ToArray(), [prompt.Count]);
+            }
+        }
+        Safetensors.SaveStateDict(path, tensors);
+    }
+
+    /// <summary>Replaces <paramref name="folder"/> by the staged one; an earlier result is removed only once the new one is in place.</summary>
+    private static void Publish(string staging, string folder)
+    {
+        string? old = null;
+        if (Directory.Exists(folder))
+        {
+            old = Path.Combine(Path.GetDirectoryName(folder)!, $".{Path.GetFileName(folder)}.old-{Guid.NewGuid():N}");
+            Directory.Move(folder, old);
+        }
+        Directory.Move(staging, folder);
+        if (old is not null)
+            Directory.Delete(old, recursive: true);
+    }
+}
