@@ -30,7 +30,8 @@ public sealed record SamConfig
     public const int OfficialDecoderNumHeads = 8;
 
     /// <summary>Width → heads of the published models (vit_b, vit_l, vit_h), used to check the rule from the weights.</summary>
-    public static IReadOnlyDictionary<int, int> OfficialEncoderHeads { get; } = new Dictionary<int, int> { [768] = 12, [1024] = 16, [1280] = 16 };
+    private static readonly Dictionary<int, int> OfficialEncoderHeads =
+        SamCatalog.All.ToDictionary(c => c.EncoderEmbedDim, c => c.EncoderNumHeads);
 
     public required int ImageSize { get; init; }
     public required int PatchSize { get; init; }
