@@ -38,23 +38,23 @@ public sealed class SamModel : torch.nn.Module
     /// <summary>Logit threshold of a mask pixel (the reference's <c>mask_threshold</c>).</summary>
     public const float MaskThreshold = 0f;
 
+    private readonly Tensor pixel_mean;
+    private readonly Tensor pixel_std;
     private readonly ImageEncoderViT image_encoder;
     private readonly PromptEncoder prompt_encoder;
     private readonly MaskDecoder mask_decoder;
-    private readonly Tensor pixel_mean;
-    private readonly Tensor pixel_std;
 
     private SamModel(SamConfig config) : base(nameof(SamModel))
     {
         Config = config;
-        image_encoder = new ImageEncoderViT(config);
-        prompt_encoder = new PromptEncoder(config.PromptEmbedDim, config.ImageEmbeddingSize, config.ImageSize, config.MaskInChans);
-        mask_decoder = new MaskDecoder(config);
         // [3] -> [3, 1, 1]; not part of the checkpoint (registered non-persistent, as in the reference).
         pixel_mean = torch.tensor(new[] { 123.675f, 116.28f, 103.53f }).view(-1, 1, 1);
         pixel_std = torch.tensor(new[] { 58.395f, 57.12f, 57.375f }).view(-1, 1, 1);
         register_buffer(nameof(pixel_mean), pixel_mean, persistent: false);
         register_buffer(nameof(pixel_std), pixel_std, persistent: false);
+        image_encoder = new ImageEncoderViT(config);
+        prompt_encoder = new PromptEncoder(config.PromptEmbedDim, config.ImageEmbeddingSize, config.ImageSize, config.MaskInChans);
+        mask_decoder = new MaskDecoder(config);
         RegisterComponents();
     }
 

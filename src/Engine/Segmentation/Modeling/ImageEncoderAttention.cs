@@ -41,6 +41,7 @@ internal sealed class ImageEncoderAttention : torch.nn.Module<Tensor, Tensor>
         var parts = qkvHeads.reshape(3, b * _numHeads, h * w, -1).unbind(0);
         var (q, k, v) = (parts[0], parts[1], parts[2]);
 
+        // [B*heads, H*W, c] @ [B*heads, c, H*W] -> [B*heads, H*W, H*W]
         var attn = torch.matmul(q * _scale, k.transpose(-2, -1));
         attn = AddDecomposedRelPos(attn, q, rel_pos_h, rel_pos_w, (h, w), (h, w));
         attn = attn.softmax(-1);
@@ -69,7 +70,8 @@ internal sealed class ImageEncoderAttention : torch.nn.Module<Tensor, Tensor>
             resized = interpolated.reshape(-1, maxRelDist).permute(1, 0);
         }
 
-        // Float coordinates as the reference computes them (int64 arange times a Python float gives float32).
+        // Float coordinates as the reference computes them (int64 arange times a Python float gives float32):
+        // [qSize] -> [qSize, 1] and [kSize] -> [1, kSize], broadcast to [qSize, kSize].
         var qCoords = torch.arange(qSize).unsqueeze(1) * Math.Max(kSize / (double)qSize, 1.0);
         var kCoords = torch.arange(kSize).unsqueeze(0) * Math.Max(qSize / (double)kSize, 1.0);
         var relativeCoords = (qCoords - kCoords) + (kSize - 1) * Math.Max(qSize / (double)kSize, 1.0);
@@ -95,10 +97,11 @@ internal sealed class ImageEncoderAttention : torch.nn.Module<Tensor, Tensor>
         var relH = torch.einsum("bhwc,hkc->bhwk", rq, rh);
         var relW = torch.einsum("bhwc,wkc->bhwk", rq, rw);
 
-        // [B, qH*qW, kH*kW] -> [B, qH, qW, kH, kW]; relH [B, qH, qW, kH] -> [.., kH, 1]; relW [B, qH, qW, kW] -> [.., 1, kW]
+        // [B, qH*qW, kH*kW] -> [B, qH, qW, kH, kW].
         // In place on the caller's fresh logits (same order of additions as the reference): a global block of
         // vit_h holds 16 × 4096² logits, and out-of-place sums would triple that memory.
         var result = attn.view(b, qSize.H, qSize.W, kSize.H, kSize.W);
+        // relH [B, qH, qW, kH] -> [B, qH, qW, kH, 1]; relW [B, qH, qW, kW] -> [B, qH, qW, 1, kW]
         result.add_(relH.unsqueeze(-1)).add_(relW.unsqueeze(-2));
         // [B, qH, qW, kH, kW] -> [B, qH*qW, kH*kW]
         return result.view(b, qSize.H * qSize.W, kSize.H * kSize.W).MoveToOuterDisposeScope();

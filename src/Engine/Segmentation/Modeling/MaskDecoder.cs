@@ -11,9 +11,9 @@ namespace ClipSurgeryWeb.Engine.Segmentation;
 /// </summary>
 internal sealed class MaskDecoder : torch.nn.Module
 {
-    private readonly TwoWayTransformer transformer;
     private readonly Embedding iou_token;
     private readonly Embedding mask_tokens;
+    private readonly TwoWayTransformer transformer;
     private readonly Sequential output_upscaling;
     private readonly ModuleList<MaskDecoderMlp> output_hypernetworks_mlps;
     private readonly MaskDecoderMlp iou_prediction_head;
@@ -23,9 +23,9 @@ internal sealed class MaskDecoder : torch.nn.Module
     {
         var dim = config.PromptEmbedDim;
         _numMaskTokens = config.NumMultimaskOutputs + 1;
-        transformer = new TwoWayTransformer(config.DecoderDepth, dim, config.DecoderNumHeads, config.DecoderMlpDim, config.AttentionDownsampleRate);
         iou_token = torch.nn.Embedding(1, dim);
         mask_tokens = torch.nn.Embedding(_numMaskTokens, dim);
+        transformer = new TwoWayTransformer(config.DecoderDepth, dim, config.DecoderNumHeads, config.DecoderMlpDim, config.AttentionDownsampleRate);
         output_upscaling = torch.nn.Sequential(
             torch.nn.ConvTranspose2d(dim, dim / 4, kernel_size: 2, stride: 2),
             new LayerNorm2d(dim / 4),
@@ -56,8 +56,9 @@ internal sealed class MaskDecoder : torch.nn.Module
     private (Tensor Masks, Tensor IouPredictions) PredictMasks(Tensor imageEmbeddings, Tensor imagePe, Tensor sparse, Tensor dense)
     {
         using var scope = torch.NewDisposeScope();
-        // [1, C] + [M, C] -> [1+M, C] -> [B, 1+M, C]
+        // [1, C] + [M, C] -> [1+M, C]
         var outputTokens = torch.cat([iou_token.weight!, mask_tokens.weight!], 0);
+        // [1+M, C] -> [1, 1+M, C] -> [B, 1+M, C]
         outputTokens = outputTokens.unsqueeze(0).expand(sparse.shape[0], -1, -1);
         var tokens = torch.cat([outputTokens, sparse], 1);
 

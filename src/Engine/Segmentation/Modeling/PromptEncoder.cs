@@ -12,8 +12,8 @@ namespace ClipSurgeryWeb.Engine.Segmentation;
 internal sealed class PromptEncoder : torch.nn.Module
 {
     private readonly PositionEmbeddingRandom pe_layer;
-    private readonly ModuleList<Embedding> point_embeddings;
     private readonly Embedding not_a_point_embed;
+    private readonly ModuleList<Embedding> point_embeddings;
     private readonly Sequential mask_downscaling;
     private readonly Embedding no_mask_embed;
     private readonly long _embedDim;
@@ -26,11 +26,11 @@ internal sealed class PromptEncoder : torch.nn.Module
         _imageEmbeddingSize = (imageEmbeddingSize, imageEmbeddingSize);
         _inputImageSize = (inputImageSize, inputImageSize);
         pe_layer = new PositionEmbeddingRandom(embedDim / 2);
-        // Positive point, negative point, box top-left, box bottom-right.
+        not_a_point_embed = torch.nn.Embedding(1, embedDim);
+        // Negative point, positive point, box top-left, box bottom-right.
         point_embeddings = new ModuleList<Embedding>();
         for (var i = 0; i < 4; i++)
             point_embeddings.Add(torch.nn.Embedding(1, embedDim));
-        not_a_point_embed = torch.nn.Embedding(1, embedDim);
         mask_downscaling = torch.nn.Sequential(
             torch.nn.Conv2d(1, maskInChans / 4, kernel_size: 2, stride: 2),
             new LayerNorm2d(maskInChans / 4),
@@ -47,6 +47,7 @@ internal sealed class PromptEncoder : torch.nn.Module
     public Tensor GetDensePe()
     {
         using var scope = torch.NewDisposeScope();
+        // [C, h, w] -> [1, C, h, w]
         return pe_layer.forward(_imageEmbeddingSize.H, _imageEmbeddingSize.W).unsqueeze(0).MoveToOuterDisposeScope();
     }
 

@@ -17,8 +17,8 @@ internal sealed class TwoWayAttentionBlock : torch.nn.Module<Tensor, Tensor, Ten
     private readonly LayerNorm norm2;
     private readonly MlpBlock mlp;
     private readonly LayerNorm norm3;
-    private readonly LayerNorm norm4;
     private readonly TwoWayAttention cross_attn_image_to_token;
+    private readonly LayerNorm norm4;
     private readonly bool _skipFirstLayerPe;
 
     public TwoWayAttentionBlock(long embeddingDim, long numHeads, long mlpDim, long attentionDownsampleRate, bool skipFirstLayerPe)
@@ -30,8 +30,8 @@ internal sealed class TwoWayAttentionBlock : torch.nn.Module<Tensor, Tensor, Ten
         norm2 = torch.nn.LayerNorm(embeddingDim);
         mlp = new MlpBlock(embeddingDim, mlpDim, torch.nn.ReLU());
         norm3 = torch.nn.LayerNorm(embeddingDim);
-        norm4 = torch.nn.LayerNorm(embeddingDim);
         cross_attn_image_to_token = new TwoWayAttention(embeddingDim, numHeads, attentionDownsampleRate);
+        norm4 = torch.nn.LayerNorm(embeddingDim);
         _skipFirstLayerPe = skipFirstLayerPe;
         RegisterComponents();
     }
