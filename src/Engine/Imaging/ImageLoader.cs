@@ -29,7 +29,7 @@ public static class ImageLoader
             throw new EngineInputException(path, $"cannot be read ({e.Message})", e);
         }
         if (info is null)
-            throw new EngineInputException(path, "not an image (unknown format)");
+            throw new EngineInputException(path, "not a readable image (unknown format)");
 
         long pixels = (long)info.Width * info.Height;
         if (info.Width <= 0 || info.Height <= 0)

@@ -1,0 +1,163 @@
+using ClipSurgeryWeb.Cli;
+using ClipSurgeryWeb.Cli.Terminal;
+using ClipSurgeryWeb.Engine.Tests.Support;
+using TorchSharp.PyBridge;
+
+namespace ClipSurgeryWeb.Engine.Tests.Cli;
+
+/// <summary><c>clipsurgery explain</c> run in-process: outputs, the maps file, and every kind of bad input.</summary>
+public sealed class ExplainCommandTests : IDisposable
+{
+    private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("explain-cli-");
+    private readonly StringWriter stderr = new();
+
+    private string Out => Path.Combine(work.FullName, "out");
+
+    private string[] Args(params string[] extra) =>
+    [
+        "explain", .. extra,
+        "--vocab", Shared.Vocab, "--models-dir", Path.Combine(work.FullName, "models"), "--out", Out, "--device", "cpu",
+    ];
+
+    private Task<int> Run(params string[] args) => CliApp.RunAsync(args, new Reporter(stderr, color: false));
+
+    [Fact]
+    public async Task Writes_an_overlay_per_mode_and_target_and_the_maps_file()
+    {
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", TinyModels.VitPath, "--labels", "cat,dog,person,bench,sky",
+            "--targets", "bench,person+bench", "--modes", "cs,plain,single", "--save-maps"));
+
+        Assert.Equal(0, code);
+        var files = Directory.GetFiles(Path.Combine(Out, "demo")).Select(f => Path.GetFileName(f)!).Order().ToArray();
+        Assert.Equal(
+            ["cs_bench.png", "cs_person+bench.png", "maps.safetensors", "plain_bench.png", "plain_person+bench.png", "single_bench.png", "single_person+bench.png"],
+            files);
+
+        var maps = Safetensors.LoadStateDict(Path.Combine(Out, "demo", "maps.safetensors"));
+        Assert.Equal([375L, 500L], maps["cs.bench"].shape);
+        Assert.Equal(TorchSharp.torch.ScalarType.Float32, maps["single.person+bench"].dtype);
+        Assert.Equal(2, maps["points.bench"].shape[1]);
+        Assert.Equal(maps["points.bench"].shape[0], maps["point_labels.bench"].shape[0]);
+        Assert.Equal(TorchSharp.torch.ScalarType.Int64, maps["point_labels.person+bench"].dtype);
+        Assert.False(maps.ContainsKey("points.cs.bench"));
+    }
+
+    [Fact]
+    public async Task Defaults_are_surgery_mode_every_label_and_the_models_resolution()
+    {
+        var code = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.ResNetPath, "--labels", "cat, dog"));
+        Assert.Equal(0, code);
+        Assert.Equal(["cs_cat.png", "cs_dog.png"], Directory.GetFiles(Path.Combine(Out, "bwcat_cat")).Select(f => Path.GetFileName(f)!).Order());
+    }
+
+    [Fact]
+    public async Task A_bad_image_is_reported_by_name_and_the_others_still_complete()
+    {
+        var notImage = Write("notes.png", "this is text, not a picture"u8.ToArray());
+        var png = await File.ReadAllBytesAsync(Shared.Image("bwcat_dog.png"));
+        var truncated = Write("truncated.png", png[..(png.Length / 3)]);
+
+        var code = await Run(Args(notImage, Shared.Image("bwcat_cat.png"), truncated, Path.Combine(work.FullName, "missing.png"),
+            "--model", TinyModels.VitPath, "--labels", "cat,dog"));
+
+        Assert.Equal(1, code);
+        var lines = ErrorLines();
+        Assert.Contains(lines, l => l.Contains(notImage) && l.Contains("not a readable image"));
+        Assert.Contains(lines, l => l.Contains(truncated) && l.Contains("truncated"));
+        Assert.Contains(lines, l => l.Contains("missing.png") && l.Contains("no such file"));
+        Assert.True(File.Exists(Path.Combine(Out, "bwcat_cat", "cs_cat.png")));
+        Assert.Equal(["bwcat_cat"], Directory.GetFileSystemEntries(Out).Select(f => Path.GetFileName(f)!));
+    }
+
+    [Fact]
+    public async Task An_image_over_the_pixel_limit_is_refused_before_decoding()
+    {
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", TinyModels.VitPath, "--labels", "cat", "--max-pixels", "1000"));
+        Assert.Equal(1, code);
+        Assert.Contains(ErrorLines(), l => l.Contains("demo.jpg") && l.Contains("more than the limit of 1,000"));
+        Assert.False(Directory.Exists(Path.Combine(Out, "demo")));
+    }
+
+    [Fact]
+    public async Task A_failed_rerun_leaves_the_earlier_result_untouched()
+    {
+        Assert.Equal(0, await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.VitPath, "--labels", "cat")));
+        var before = await File.ReadAllBytesAsync(Path.Combine(Out, "bwcat_cat", "cs_cat.png"));
+
+        Assert.NotEqual(0, await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.VitPath, "--labels", "cat", "--max-pixels", "10")));
+
+        Assert.Equal(before, await File.ReadAllBytesAsync(Path.Combine(Out, "bwcat_cat", "cs_cat.png")));
+    }
+
+    [Fact]
+    public async Task A_missing_model_file_is_named_with_the_reason()
+    {
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", Path.Combine(work.FullName, "nope.pt"), "--labels", "cat"));
+        Assert.Equal(2, code);
+        Assert.Contains(ErrorLines(), l => l.Contains("nope.pt") && l.Contains("no such file"));
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_checkpoint_is_refused()
+    {
+        var fake = Write("model.pt", new byte[4096]);
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", fake, "--labels", "cat"));
+        Assert.Equal(2, code);
+        Assert.Contains(ErrorLines(), l => l.Contains(fake) && l.Contains("not a checkpoint"));
+        Assert.False(Directory.Exists(Out));
+    }
+
+    [Fact]
+    public async Task A_SAM_checkpoint_given_as_the_CLIP_model_is_refused()
+    {
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", Shared.Fixture("sam_vit_tiny.pth"), "--labels", "cat"));
+        Assert.Equal(2, code);
+        Assert.Contains(ErrorLines(), l => l.Contains("sam_vit_tiny.pth") && l.Contains("not a CLIP checkpoint"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" , ,")]
+    public async Task An_empty_label_list_is_refused(string labels)
+    {
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", TinyModels.VitPath, "--labels", labels));
+        Assert.Equal(2, code);
+        Assert.Contains(ErrorLines(), l => l.Contains("labels") && l.Contains("empty"));
+    }
+
+    [Fact]
+    public async Task A_label_too_long_for_77_tokens_is_refused_by_name()
+    {
+        var label = string.Join(" ", Enumerable.Repeat("longword", 80));
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", TinyModels.VitPath, "--labels", $"cat,{label}"));
+        Assert.NotEqual(0, code);
+        Assert.Contains(ErrorLines(), l => l.Contains("longword longword") && l.Contains("too long"));
+        Assert.False(Directory.Exists(Path.Combine(Out, "demo")));
+    }
+
+    [Fact]
+    public async Task An_official_name_with_a_different_local_file_needs_accept_finetune()
+    {
+        var models = Path.Combine(work.FullName, "models");
+        Directory.CreateDirectory(models);
+        File.Copy(TinyModels.VitPath, Path.Combine(models, "ViT-B-16.pt"));
+
+        var refused = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", "ViT-B/16", "--labels", "cat"));
+        Assert.Equal(2, refused);
+        Assert.Contains(ErrorLines(), l => l.Contains("ViT-B-16.pt") && l.Contains("--accept-finetune"));
+
+        var accepted = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", "ViT-B/16", "--labels", "cat", "--accept-finetune"));
+        Assert.Equal(0, accepted);
+    }
+
+    private string Write(string name, byte[] bytes)
+    {
+        var path = Path.Combine(work.FullName, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private string[] ErrorLines() => stderr.ToString().Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
+
+    public void Dispose() => work.Delete(recursive: true);
+}
