@@ -21,6 +21,11 @@ public static class ModelCatalog
         OpenAiModel("ViT-L/14@336px", "3035c92b350959924f9f00213499208652fc7ea050643e8b385c2dac08641f02", "ViT-L-14-336px.pt", 336),
     ];
 
+    /// <summary>Segment Anything's released checkpoints (see <see cref="Segmentation.SamCatalog"/> for their sizes).</summary>
+    public static IReadOnlyList<OfficialModel> Sam { get; } = Segmentation.SamCatalog.All
+        .Select(c => new OfficialModel(c.Name, c.Url, c.Sha256, 1024, "sam"))
+        .ToArray();
+
     /// <summary>CLIP's byte-level BPE merges (MIT, OpenAI CLIP), pinned to the commit that last changed the file.</summary>
     public static OfficialModel Vocabulary { get; } = new(
         "bpe_simple_vocab_16e6",
@@ -32,9 +37,12 @@ public static class ModelCatalog
     public static OfficialModel? FindClip(string name) =>
         Clip.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    public static OfficialModel? FindSam(string name) =>
+        Segmentation.SamCatalog.Find(name) is { } c ? Sam.First(m => m.Name == c.Name) : null;
+
     /// <summary>An official model whose file this is, by checksum.</summary>
     public static OfficialModel? FindBySha256(string sha256) =>
-        Clip.FirstOrDefault(m => string.Equals(m.Sha256, sha256, StringComparison.OrdinalIgnoreCase));
+        Clip.Concat(Sam).FirstOrDefault(m => string.Equals(m.Sha256, sha256, StringComparison.OrdinalIgnoreCase));
 
     private static OfficialModel OpenAiModel(string name, string sha256, string file, int resolution) =>
         new(name, new Uri($"{OpenAi}{sha256}/{file}"), sha256, resolution, "clip");

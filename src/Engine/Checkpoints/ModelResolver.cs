@@ -22,6 +22,19 @@ public sealed class ModelResolver(string modelsDir, ModelDownloader? downloader)
         return await ResolveOfficialAsync(official, acceptFineTune, progress, ct);
     }
 
+    public async Task<string> ResolveSamAsync(string nameOrPath, bool acceptFineTune, IProgress<DownloadProgress>? progress, CancellationToken ct)
+    {
+        var official = ModelCatalog.FindSam(nameOrPath);
+        if (official is null)
+        {
+            if (File.Exists(nameOrPath))
+                return Path.GetFullPath(nameOrPath);
+            var names = string.Join(", ", ModelCatalog.Sam.Select(m => m.Name));
+            throw new EngineInputException(nameOrPath, $"no such file, and not an official SAM name ({names})");
+        }
+        return await ResolveOfficialAsync(official, acceptFineTune, progress, ct);
+    }
+
     /// <summary>The BPE vocabulary: <paramref name="explicitPath"/> when given, else the models folder's copy (downloaded once).</summary>
     public async Task<string> ResolveVocabularyAsync(string? explicitPath, IProgress<DownloadProgress>? progress, CancellationToken ct)
     {

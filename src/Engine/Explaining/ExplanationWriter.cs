@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using TorchSharp.PyBridge;
+using ClipSurgeryWeb.Engine.Output;
 using ClipSurgeryWeb.Engine.Overlay;
 using static TorchSharp.torch;
 
@@ -10,19 +11,12 @@ namespace ClipSurgeryWeb.Engine.Explaining;
 /// <summary>
 /// Writes one image's explanation into its folder: an overlay PNG per map and, on request, <c>maps.safetensors</c>
 /// (float32 <c>&lt;mode&gt;.&lt;label&gt;</c> [H, W]; int64 <c>points.&lt;label&gt;</c> [K, 2] as (x, y) and
-/// <c>point_labels.&lt;label&gt;</c> [K] for single-label maps). Everything is written into a hidden sibling folder
-/// first and moved into place at the end, so a failure never leaves a half-written image folder behind.
+/// <c>point_labels.&lt;label&gt;</c> [K] for single-label maps), all at once through <see cref="StagedFolder"/>.
 /// </summary>
 public static class ExplanationWriter
 {
-    public static IReadOnlyList<string> Write(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps)
-    {
-        folder = Path.GetFullPath(folder);
-        var parent = Path.GetDirectoryName(folder)!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(folder)}.partial-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
-        try
+    public static IReadOnlyList<string> Write(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps) =>
+        StagedFolder.Write(folder, staging =>
         {
             var rgb = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(rgb);
@@ -39,15 +33,8 @@ public static class ExplanationWriter
                 WriteMaps(explanation, Path.Combine(staging, OutputNames.MapsFile));
                 files.Add(OutputNames.MapsFile);
             }
-            Publish(staging, folder);
-            return files;
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
-        }
-    }
+            return (IReadOnlyList<string>)files;
+        });
 
     private static void WriteMaps(Explanation explanation, string path)
     {
@@ -64,19 +51,5 @@ public static class ExplanationWriter
             }
         }
         Safetensors.SaveStateDict(path, tensors);
-    }
-
-    /// <summary>Replaces <paramref name="folder"/> by the staged one; an earlier result is removed only once the new one is in place.</summary>
-    private static void Publish(string staging, string folder)
-    {
-        string? old = null;
-        if (Directory.Exists(folder))
-        {
-            old = Path.Combine(Path.GetDirectoryName(folder)!, $".{Path.GetFileName(folder)}.old-{Guid.NewGuid():N}");
-            Directory.Move(folder, old);
-        }
-        Directory.Move(staging, folder);
-        if (old is not null)
-            Directory.Delete(old, recursive: true);
     }
 }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of ClipSurgeryWeb: ./test.sh [extra dotnet test arguments]
+# Needs the .NET 10 SDK and ../shared beside the repository. Installs what a fresh Debian 12 lacks for the
+# browser tests (Debian's chromium) when run as root or with sudo; Playwright never downloads a browser.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -d ../shared/reference/fixtures ]; then
+  echo "error: ../shared/reference/fixtures not found beside the repository (the reference fixtures the tests compare with)" >&2
+  exit 2
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian's chromium for the browser tests" >&2
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test ClipSurgeryWeb.sln "$@" 2>&1 | tee "$log" || status=$?
+
+# One summary line over every test project: "N passed, N failed, N skipped".
+awk '/(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit $status
