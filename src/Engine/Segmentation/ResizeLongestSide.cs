@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -9,7 +9,7 @@ namespace ClipSurgeryWeb.Engine.Tests.Explaining;
 public sealed class PreprocessTests
 {
     [Fact]
-    public void ImageSharp_bicubic_preprocessing_is_within_a_hundredth_of_PILs()
+    public void Preprocessing_reproduces_PILs_bicubic_resize()
     {
         var rgb = Golden.Vit("preprocess.input_rgb");                 // [120, 160, 3]
         using var image = Image.LoadPixelData<Rgb24>(rgb.data<byte>().ToArray(), (int)rgb.shape[1], (int)rgb.shape[0]);
@@ -18,7 +18,10 @@ public sealed class PreprocessTests
         Assert.Equal(expected.shape, input.shape);
         using var diff = (input - expected).abs();
         var mean = diff.mean().item<float>();
+        var max = diff.max().item<float>();
         Assert.True(mean <= 0.01, $"mean absolute difference {mean}");
+        // PIL's resize is ported, not approximated: the same bytes, so only float rounding of the normalisation remains.
+        Assert.True(max <= 1e-5, $"max absolute difference {max}");
     }
 
     [Fact]
