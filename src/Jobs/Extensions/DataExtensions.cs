@@ -1,0 +1,43 @@
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Jobs.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ClipSurgeryWeb.Jobs.Extensions;
+
+public static class DataExtensions
+{
+    /// <summary>
+    /// The "ClipSurgery" options, the data and models folders, and the database: SQLite in the data folder by default,
+    /// PostgreSQL (ConnectionStrings:App) when ClipSurgery:Database is "PostgreSql".
+    /// </summary>
+    public static IHostApplicationBuilder AddClipSurgeryData(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(ClipSurgeryOptions.Section);
+        builder.Services.Configure<ClipSurgeryOptions>(section);
+        var options = section.Get<ClipSurgeryOptions>() ?? new ClipSurgeryOptions();
+        var root = builder.Environment.ContentRootPath;
+        var dataDir = options.DataPath(root);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new FileStore(dataDir, options.ModelsPath(root)));
+        builder.Services.AddDbContext<ClipSurgeryDb>(db =>
+        {
+            if (options.UsesPostgres)
+                db.UseNpgsql(RequiredConnectionString(builder.Configuration, "App"));
+            else
+                db.UseSqlite($"Data Source={Path.Combine(dataDir, "app.db")}");
+        });
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        builder.Services.AddScoped<ImageIntake>();
+        return builder;
+    }
+
+    internal static string RequiredConnectionString(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name)
+        ?? throw new InvalidOperationException($"ConnectionStrings:{name} must be set when ClipSurgery:Database is PostgreSql");
+}
