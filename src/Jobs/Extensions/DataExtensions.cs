@@ -25,7 +25,8 @@ public static class DataExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new FileStore(dataDir, options.ModelsPath(root)));
-        builder.Services.AddDbContext<ClipSurgeryDb>(db =>
+        // The factory also registers ClipSurgeryDb as scoped (jobs, Identity); pages use the factory, one context per operation.
+        builder.Services.AddDbContextFactory<ClipSurgeryDb>(db =>
         {
             if (options.UsesPostgres)
                 db.UseNpgsql(RequiredConnectionString(builder.Configuration, "App"));
