@@ -1,6 +1,7 @@
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Options;
 using ClipSurgeryWeb.Jobs.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,10 @@ public static class DataExtensions
                 db.UseSqlite($"Data Source={Path.Combine(dataDir, "app.db")}");
         });
         builder.Services.AddHostedService<DatabaseInitializer>();
+        // Login cookies stay valid across restarts (and across web nodes that share the data folder's keys).
+        builder.Services.AddDataProtection()
+            .SetApplicationName("ClipSurgeryWeb")
+            .PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(dataDir, "keys")));
         builder.Services.AddScoped<ImageIntake>();
         return builder;
     }

@@ -1,6 +1,9 @@
 namespace ClipSurgeryWeb.Jobs.Running;
 
-/// <summary>Label lists as people type them: comma-separated, trimmed, lower-cased, no blanks, no repeats, order kept.</summary>
+/// <summary>
+/// Label lists as people type them: comma-separated, trimmed, lower-cased, no repeats, order kept; entries without a
+/// letter or digit (blanks, stray punctuation) are dropped.
+/// </summary>
 public static class Labels
 {
     /// <summary>The 59 PASCAL-Context labels of the reference demo.</summary>
@@ -18,7 +21,7 @@ public static class Labels
     public static IReadOnlyList<string> Clean(IEnumerable<string> labels) =>
         labels.Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant())
             .Select(l => string.Join('+', l.Split('+').Select(p => p.Trim())))
-            .Where(l => l.Length > 0 && !l.Split('+').Any(string.IsNullOrEmpty))
+            .Where(l => l.Split('+').All(part => part.Any(char.IsLetterOrDigit)))
             .Distinct()
             .ToList();
 }
