@@ -21,8 +21,9 @@ public sealed class HubClientJobEvents : BackgroundService, IJobEvents
     private readonly HubConnection _connection;
     private readonly ILogger<HubClientJobEvents> _log;
 
+    /// <param name="configure">Extra connection settings (transports, a test server's handler).</param>
     public HubClientJobEvents(IOptions<ClipSurgeryOptions> options, ILogger<HubClientJobEvents> log,
-        Func<HttpMessageHandler>? handlerFactory = null)
+        Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? configure = null)
     {
         _log = log;
         var jobs = options.Value.Jobs;
@@ -31,8 +32,7 @@ public sealed class HubClientJobEvents : BackgroundService, IJobEvents
             .WithUrl(url, o =>
             {
                 o.Headers[WorkerKeyHeader] = jobs.WorkerKey ?? "";
-                if (handlerFactory is not null)
-                    o.HttpMessageHandlerFactory = _ => handlerFactory();
+                configure?.Invoke(o);
             })
             .WithAutomaticReconnect()
             .Build();

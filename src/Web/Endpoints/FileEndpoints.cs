@@ -73,24 +73,24 @@ public static class FileEndpoints
                 .Include(r => r.Images).ThenInclude(i => i.Files).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == id, ct);
             if (run is null || !run.CanSee(http.User.ToRequester()))
                 return Results.NotFound();
-            return Results.Stream(async output =>
+            // Built in a temporary file (ZipArchive writes synchronously), streamed, and deleted when the response ends.
+            var temp = Path.Combine(Path.GetTempPath(), $"clipsurgery-{Guid.NewGuid():N}.zip");
+            using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
             {
-                using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
                 foreach (var item in run.Images.OrderBy(i => i.Order))
                 {
                     var folder = $"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}";
-                    foreach (var file in item.Files)
+                    foreach (var file in item.Files.OrderBy(f => f.FileName, StringComparer.Ordinal))
                     {
                         var path = store.ResultPath(run.Id, item.Id, file.FileName);
-                        if (!File.Exists(path))
-                            continue;
-                        var entry = zip.CreateEntry($"{folder}/{file.FileName}", CompressionLevel.Fastest);
-                        await using var target = await entry.OpenAsync(ct);
-                        await using var source = File.OpenRead(path);
-                        await source.CopyToAsync(target, ct);
+                        if (File.Exists(path))
+                            zip.CreateEntryFromFile(path, $"{folder}/{file.FileName}", CompressionLevel.Fastest);
                     }
                 }
-            }, "application/zip", $"clipsurgery_{run.Kind.ToString().ToLowerInvariant()}_{run.Id:N}.zip");
+            }
+            var stream = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 81920,
+                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            return Results.File(stream, "application/zip", $"clipsurgery_{run.Kind.ToString().ToLowerInvariant()}_{run.Id:N}.zip");
         });
         return app;
     }
