@@ -23,6 +23,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         IReadOnlyList<string> labels, IReadOnlyList<string> targets, IReadOnlyList<string> modes, int? resolution, bool shared,
         CancellationToken ct = default)
     {
+        RequireImages(imageIds);
         var model = models.RequireClip(modelName);
         var cleanLabels = Labels.Clean(labels);
         if (cleanLabels.Count == 0)
@@ -63,6 +64,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     public async Task<JobRun> StartOpinionsAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName, int iterations,
         bool shared, CancellationToken ct = default)
     {
+        RequireImages(imageIds);
         var model = models.RequireClip(modelName);
         CheckIterations(iterations);
         var settings = new RunSettings { ModelPath = model.Path, ModelName = model.Name, Iterations = iterations };
@@ -73,6 +75,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     public async Task<JobRun> StartBatchAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName, string? samModelName,
         int iterations, bool shared, CancellationToken ct = default)
     {
+        RequireImages(imageIds);
         var model = models.RequireClip(modelName);
         var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
         CheckIterations(iterations);
@@ -161,6 +164,12 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         if (!run.CanChange(who))
             throw new RequestRejectedException($"run {runId}", "only its owner or an admin may change it");
         return run;
+    }
+
+    private static void RequireImages(IReadOnlyList<Guid> imageIds)
+    {
+        if (imageIds.Count == 0)
+            throw new RequestRejectedException("images", "upload or choose at least one image");
     }
 
     private static void CheckIterations(int iterations)
