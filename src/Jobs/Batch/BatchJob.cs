@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Opinions;
 using ClipSurgeryWeb.Jobs.Running;
 using Hangfire;
@@ -13,7 +14,7 @@ namespace ClipSurgeryWeb.Jobs.Batch;
 /// </summary>
 [Queue(Queues.Gpu)]
 [AutomaticRetry(Attempts = 3)]
-public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine engine, ClipSurgeryDb db)
+public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine engine, ModelCatalog models, ClipSurgeryDb db)
 {
     public const int MinTargetCount = 3;
 
@@ -31,17 +32,18 @@ public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine eng
             }
 
             work.SetStage("explain", 0.6);
-            var explain = new ExplainSpec(settings.ModelPath!, labels, targets, settings.Resolution ?? 512, settings.Modes);
+            var clip = models.RequireClip(settings.ModelName!).Path;
+            var explain = new ExplainSpec(clip, labels, targets, settings.Resolution ?? 512, settings.Modes);
             engine.Explain(explain, work.ImagePath, work.OutputDir, file =>
             {
                 work.AddFile(file);
                 work.Report(0.6 + 0.25 * Math.Min(1, CountFiles(work, "heatmap") / (double)(targets.Count * settings.Modes.Count)));
             }, work.Token);
 
-            if (settings.SamModelPath is null)
+            if (settings.SamModelName is null)
                 return;
             work.SetStage("segment", 0.85);
-            engine.Segment(new SegmentSpec(settings.ModelPath!, settings.SamModelPath, targets), work.ImagePath, work.OutputDir, file =>
+            engine.Segment(new SegmentSpec(clip, models.RequireSam(settings.SamModelName).Path, targets), work.ImagePath, work.OutputDir, file =>
             {
                 work.AddFile(file);
                 work.Report(0.85 + 0.15 * Math.Min(1, CountFiles(work, "mask") / (double)targets.Count));

@@ -3,11 +3,11 @@ namespace ClipSurgeryWeb.Jobs.Data;
 /// <summary>What a run was asked to do; stored as JSON on <see cref="JobRun"/>.</summary>
 public sealed record RunSettings
 {
-    public string? ModelPath { get; init; }
-
+    /// <summary>The CLIP model's name; each worker finds the file in its own models folder.</summary>
     public string? ModelName { get; init; }
 
-    public string? SamModelPath { get; init; }
+    /// <summary>The SAM model's name, when masks are wanted.</summary>
+    public string? SamModelName { get; init; }
 
     public IReadOnlyList<string> Labels { get; init; } = [];
 

@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Records;
 using ClipSurgeryWeb.Jobs.Running;
 using Microsoft.EntityFrameworkCore;
@@ -10,14 +11,14 @@ namespace ClipSurgeryWeb.Jobs.Opinions;
 /// Runs CLIP opinions for one image and stores its tokens and words. Shared by the opinions and batch jobs; returns
 /// the stored tokens so a batch can pick its labels and targets.
 /// </summary>
-public sealed class OpinionStep(IClipEngine engine, ClipSurgeryDb db, WordRecords records, TimeProvider time)
+public sealed class OpinionStep(IClipEngine engine, ModelCatalog models, ClipSurgeryDb db, WordRecords records, TimeProvider time)
 {
     /// <param name="from">Where opinions start within the image's progress (0..1).</param>
     /// <param name="span">How much of the image's progress they take.</param>
     public IReadOnlyList<TokenCount> Run(ImageWork work, double from, double span)
     {
         var settings = work.Run.Settings;
-        var spec = new OpinionSpec(settings.ModelPath!, Iterations: settings.Iterations, Seed: settings.Seed);
+        var spec = new OpinionSpec(models.RequireClip(settings.ModelName!).Path, Iterations: settings.Iterations, Seed: settings.Seed);
         work.SetStage("opinions", from);
         var outcome = engine.Opinions(spec, work.ImagePath, work.OutputDir, p =>
             work.Report(from + span * p.Iteration / Math.Max(1, p.Iterations), p.Loss, p.BestText, p.Iteration, p.Iterations),
@@ -44,7 +45,7 @@ public sealed class OpinionStep(IClipEngine engine, ClipSurgeryDb db, WordRecord
             ImageId = work.Item.ImageId,
             Word = w,
             Length = w.Length,
-            ModelName = work.Run.Settings.ModelName ?? Path.GetFileNameWithoutExtension(work.Run.Settings.ModelPath ?? ""),
+            ModelName = work.Run.Settings.ModelName ?? "?",
             OwnerId = work.Run.OwnerId,
             OwnerName = work.Run.OwnerName,
             FoundAt = now,

@@ -21,10 +21,11 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
 
     public async Task<JobRun> StartExplainAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName,
         IReadOnlyList<string> labels, IReadOnlyList<string> targets, IReadOnlyList<string> modes, int? resolution, bool shared,
-        CancellationToken ct = default)
+        string? samModelName = null, CancellationToken ct = default)
     {
         RequireImages(imageIds);
         var model = models.RequireClip(modelName);
+        var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
         var cleanLabels = Labels.Clean(labels);
         if (cleanLabels.Count == 0)
             throw new RequestRejectedException("labels", "add at least one label");
@@ -50,8 +51,8 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
 
         var settings = new RunSettings
         {
-            ModelPath = model.Path,
             ModelName = model.Name,
+            SamModelName = sam?.Name,
             Labels = cleanLabels,
             Targets = cleanTargets,
             Modes = cleanModes,
@@ -67,7 +68,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         RequireImages(imageIds);
         var model = models.RequireClip(modelName);
         CheckIterations(iterations);
-        var settings = new RunSettings { ModelPath = model.Path, ModelName = model.Name, Iterations = iterations };
+        var settings = new RunSettings { ModelName = model.Name, Iterations = iterations };
         var run = await CreateRunAsync(who, JobRunKind.Opinions, imageIds, settings, shared, ct);
         return Enqueue(run, id => hangfire.Enqueue<OpinionsJob>(j => j.RunAsync(id, CancellationToken.None)));
     }
@@ -81,9 +82,8 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         CheckIterations(iterations);
         var settings = new RunSettings
         {
-            ModelPath = model.Path,
             ModelName = model.Name,
-            SamModelPath = sam?.Path,
+            SamModelName = sam?.Name,
             Iterations = iterations,
             Resolution = 512,
             Modes = ["plain", "cs", "single"],

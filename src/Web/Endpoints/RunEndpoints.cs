@@ -21,7 +21,7 @@ public static class RunEndpoints
         api.MapPost("/runs/explain", async (RunRequests.Explain body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartExplainAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Labels,
-                body.Targets ?? [], body.Modes ?? ["cs", "plain"], body.Resolution, body.Shared);
+                body.Targets ?? [], body.Modes ?? ["cs", "plain"], body.Resolution, body.Shared, body.SamModel);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
         api.MapPost("/runs/opinions", async (RunRequests.Opinions body, HttpContext http, JobLauncher launcher) =>

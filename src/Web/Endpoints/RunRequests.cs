@@ -4,7 +4,7 @@ namespace ClipSurgeryWeb.Web.Endpoints;
 public static class RunRequests
 {
     public sealed record Explain(IReadOnlyList<Guid> ImageIds, string Model, IReadOnlyList<string> Labels, IReadOnlyList<string>? Targets,
-        IReadOnlyList<string>? Modes, int? Resolution, bool Shared = true);
+        IReadOnlyList<string>? Modes, int? Resolution, bool Shared = true, string? SamModel = null);
 
     public sealed record Opinions(IReadOnlyList<Guid> ImageIds, string Model, int Iterations = 400, bool Shared = true);
 

@@ -45,6 +45,9 @@ public sealed class ExplainState : IDisposable
 
     public string? Model { get; private set; }
 
+    /// <summary>SAM model for masks of the targets; none: heatmaps only.</summary>
+    public string? SamModel { get; private set; }
+
     public HashSet<string> Modes { get; private set; } = ["cs", "plain"];
 
     public int? Resolution { get; private set; }
@@ -62,6 +65,8 @@ public sealed class ExplainState : IDisposable
     }
 
     public void SetModel(string? model) => Update(() => Model = model);
+
+    public void SetSamModel(string? model) => Update(() => SamModel = model);
 
     public void SetResolution(int? resolution) => Update(() => Resolution = resolution);
 
@@ -121,7 +126,7 @@ public sealed class ExplainState : IDisposable
         {
             var who = await _user.GetAsync();
             var run = await _ops.RunAsync<JobLauncher, Jobs.Data.JobRun>(l => l.StartExplainAsync(
-                who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, shared: true));
+                who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, shared: true, SamModel));
             Run = await _queries.GetAsync(who, run.Id);
         }
         catch (RequestRejectedException e)

@@ -102,6 +102,28 @@ public sealed class AccessTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await member.Http.GetAsync($"/api/images/{image}")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_invited_member_sets_a_password_from_the_link_and_logs_in()
+    {
+        string link;
+        await using (var scope = _factory.Services.CreateAsyncScope())
+            link = (await scope.ServiceProvider.GetRequiredService<ClipSurgeryWeb.Web.Services.MemberAdmin>()
+                .AddAsync("invited@example.com", null, admin: false, "http://localhost/"))!;
+        using var invited = new AppClient(_factory);
+        var page = await invited.Http.GetStringAsync(link);
+        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(link).Query);
+
+        var set = await invited.Http.PostAsync("/account/set-password", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = query["email"]!, ["token"] = query["token"]!, ["password"] = "Invited-pass-1", ["__RequestVerificationToken"] = token,
+        }));
+
+        Assert.Equal("/account/login", set.Headers.Location?.OriginalString);
+        using var member = await AppClient.LoginAsync(_factory, "invited@example.com", "Invited-pass-1");
+        Assert.Equal(HttpStatusCode.OK, (await member.Http.GetAsync("/api/models")).StatusCode);
+    }
+
     private async Task CreateMemberAsync(string email)
     {
         await using var scope = _factory.Services.CreateAsyncScope();
