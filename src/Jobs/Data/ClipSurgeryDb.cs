@@ -18,6 +18,12 @@ public sealed class ClipSurgeryDb(DbContextOptions<ClipSurgeryDb> options) : Ide
 
     public DbSet<OpinionWord> Words => Set<OpinionWord>();
 
+    /// <summary>Every time is stored as UTC; SQLite hands them back unlabelled, so they are labelled UTC on the way out.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -52,6 +52,9 @@ public sealed class ExplainState : IDisposable
 
     public int? Resolution { get; private set; }
 
+    /// <summary>Results visible to the whole team (default) or only to the member and admins.</summary>
+    public bool Shared { get; private set; } = true;
+
     public RunView? Run { get; private set; }
 
     public bool Busy { get; private set; }
@@ -67,6 +70,8 @@ public sealed class ExplainState : IDisposable
     public void SetModel(string? model) => Update(() => Model = model);
 
     public void SetSamModel(string? model) => Update(() => SamModel = model);
+
+    public void SetShared(bool shared) => Update(() => Shared = shared);
 
     public void SetResolution(int? resolution) => Update(() => Resolution = resolution);
 
@@ -126,7 +131,7 @@ public sealed class ExplainState : IDisposable
         {
             var who = await _user.GetAsync();
             var run = await _ops.RunAsync<JobLauncher, Jobs.Data.JobRun>(l => l.StartExplainAsync(
-                who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, shared: true, SamModel));
+                who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel));
             Run = await _queries.GetAsync(who, run.Id);
         }
         catch (RequestRejectedException e)
