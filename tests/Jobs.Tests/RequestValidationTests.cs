@@ -91,7 +91,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<UploadRejectedException>(() =>
             intake.SaveAsync(stream, "huge.png", declaredSize: 10, "u", "u@example.com", CancellationToken.None));
 
-        Assert.Equal("the file is over the 0.2 MB limit", refused.Reason);
+        Assert.Equal("the file is over the 195.3 KB limit", refused.Reason);
         Assert.Empty(Directory.EnumerateFiles(scope.ServiceProvider.GetRequiredService<FileStore>().UploadsDir));
     }
 

@@ -29,6 +29,11 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.All(await heatmaps.EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('src'))"),
             src => Assert.Matches("^/api/files/[0-9a-f-]{36}$", src));
         await BrowserApp.ScreenshotAsync(page, "explain-heatmaps");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await page.GetByTestId("login-submit").WaitForAsync();
+        await page.GotoAsync(app.BaseUrl + "/history");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login"));
     }
 
     [Fact]

@@ -95,5 +95,7 @@ public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, IOptions<Clip
         return total;
     }
 
-    public static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.#} MB";
+    /// <summary>A size as people read it: "195.3 KB", "20 MB".</summary>
+    public static string Megabytes(long bytes) =>
+        bytes < 1024 * 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes / 1024.0 / 1024.0:0.#} MB";
 }

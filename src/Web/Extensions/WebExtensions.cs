@@ -67,6 +67,7 @@ public static class WebExtensions
         services.AddMudServices();
         services.AddScoped<CurrentUser>();
         services.AddScoped<Operations>();
+        services.AddScoped<BrowserUploads>();
         services.AddScoped<LiveFeed>();
         services.AddScoped<ExplainState>();
         services.AddSingleton<RunQueries>();

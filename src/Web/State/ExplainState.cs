@@ -1,7 +1,6 @@
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
 using ClipSurgeryWeb.Web.Services;
 using Microsoft.AspNetCore.Components.Forms;
 
@@ -18,13 +17,15 @@ public sealed class ExplainState : IDisposable
     private readonly LiveFeed _feed;
     private readonly RunQueries _queries;
     private readonly ModelCatalog _models;
+    private readonly BrowserUploads _browserUploads;
     private readonly List<UploadView> _uploads = [];
     private readonly List<string> _labels = [];
     private readonly List<string> _targets = [];
     private readonly List<string> _errors = [];
 
-    public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelCatalog models)
+    public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelCatalog models, BrowserUploads uploads)
     {
+        _browserUploads = uploads;
         _ops = ops;
         _user = user;
         _feed = feed;
@@ -104,18 +105,11 @@ public sealed class ExplainState : IDisposable
         var who = await _user.GetAsync();
         foreach (var file in files)
         {
-            try
-            {
-                // Pass the limit + 1 so the intake, not the browser stream, is the one that refuses a big file with its message.
-                await using var stream = file.OpenReadStream(maxBytes + 1);
-                var image = await _ops.RunAsync<ImageIntake, Jobs.Data.UploadedImage>(
-                    intake => intake.SaveAsync(stream, file.Name, file.Size, who.UserId, who.Name, CancellationToken.None));
+            var (image, error) = await _browserUploads.SaveAsync(file, who, maxBytes);
+            if (image is not null)
                 _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
-            }
-            catch (UploadRejectedException e)
-            {
-                _errors.Add($"{e.FileName}: {e.Reason}");
-            }
+            if (error is not null)
+                _errors.Add(error);
             Changed?.Invoke();
         }
     }

@@ -34,7 +34,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         File.WriteAllBytes(Path.Combine(models, "clip_only_jit.pt"), [(byte)'P', (byte)'K', 0]);
         Services.AddSingleton<IClipEngine>(new FakeClipEngine());
         Services.AddSingleton(new FileStore(Path.Combine(Root, "data"), models));
-        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ClipSurgeryOptions { MaxUploadBytes = 20 * 1024 * 1024 }));
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ClipSurgeryOptions { MaxUploadBytes = 100_000 }));
         Services.AddDbContextFactory<ClipSurgeryDb>(o => o.UseSqlite($"Data Source={Path.Combine(Root, "app.db")}"));
         Services.AddSingleton<LiveUpdates>();
         Services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<LiveUpdates>());
@@ -42,6 +42,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<RunQueries>();
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<Operations>();
+        Services.AddScoped<BrowserUploads>();
+        Services.AddScoped<ClipSurgeryWeb.Jobs.Storage.ImageIntake>();
         Services.AddScoped<LiveFeed>();
         Services.AddScoped<ExplainState>();
         Services.AddSingleton(TimeProvider.System);
@@ -51,6 +53,13 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     }
 
     protected string Root { get; }
+
+    /// <summary>Creates the app schema (call after all services are registered).</summary>
+    protected void EnsureDatabase()
+    {
+        using var db = Services.GetRequiredService<IDbContextFactory<ClipSurgeryDb>>().CreateDbContext();
+        db.Database.EnsureCreated();
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -4,7 +4,9 @@ using ClipSurgeryWeb.Web.Components.Pages.Explain;
 using ClipSurgeryWeb.Web.Components.Shared;
 using ClipSurgeryWeb.Web.Services;
 using ClipSurgeryWeb.Web.State;
+using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.Components.Web;
+using ClipSurgeryWeb.Web.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipSurgeryWeb.Web.Tests.Components;
@@ -75,6 +77,26 @@ public sealed class ComponentTests : ComponentTestContext
         Assert.Contains("potted plant", chips);
         Assert.Contains("dog", chips);
         Assert.Equal(["cat", "potted plant", "dog"], Services.GetRequiredService<ExplainState>().Labels);
+    }
+
+    [Fact]
+    public async Task Uploads_that_are_too_large_or_not_images_are_refused_by_name_and_good_ones_get_thumbnails()
+    {
+        EnsureDatabase();
+        var page = Render<Explain>();
+
+        page.FindComponent<InputFile>().UploadFiles(
+            InputFileContent.CreateFromBinary(new byte[150_000], "huge.png", contentType: "image/png"),
+            InputFileContent.CreateFromText("hello", "notes.txt", contentType: "text/plain"),
+            InputFileContent.CreateFromBinary(TestImages.Png(), "cat.png", contentType: "image/png"));
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=upload-thumb]")));
+        Assert.Equal(
+            ["huge.png: 146.5 KB is over the 97.7 KB limit", "notes.txt: '.txt' is not an accepted image type (accepted: .png, .jpg, .jpeg, .webp, .bmp)"],
+            page.FindAll("[data-testid=error]").Select(e => e.TextContent.Trim()));
+        Assert.StartsWith("/api/images/", page.Find("[data-testid=upload-thumb]").GetAttribute("src"));
+        await using var db = await Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ClipSurgeryDb>>().CreateDbContextAsync();
+        Assert.Equal(["cat.png"], db.Images.Select(i => i.FileName).ToList());
     }
 
     [Fact]
