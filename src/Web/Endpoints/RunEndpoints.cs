@@ -18,24 +18,24 @@ public static class RunEndpoints
             catch (RequestRejectedException e) { return Problem.BadRequest(e.Subject, e.Reason); }
         });
 
-        api.MapPost("/runs/explain", async (RunRequests.Explain body, HttpContext http, JobLauncher launcher) =>
+        api.MapPost("/runs/explain", async (ExplainRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartExplainAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Labels,
                 body.Targets ?? [], body.Modes ?? ["cs", "plain"], body.Resolution, body.Shared, body.SamModel);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
-        api.MapPost("/runs/opinions", async (RunRequests.Opinions body, HttpContext http, JobLauncher launcher) =>
+        api.MapPost("/runs/opinions", async (OpinionsRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartOpinionsAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Iterations, body.Shared);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
-        api.MapPost("/runs/batch", async (RunRequests.Batch body, HttpContext http, JobLauncher launcher) =>
+        api.MapPost("/runs/batch", async (BatchRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartBatchAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.SamModel, body.Iterations,
                 body.Shared);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
-        api.MapPost("/models/download", async (RunRequests.Download body, HttpContext http, JobLauncher launcher) =>
+        api.MapPost("/models/download", async (DownloadRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartDownloadAsync(http.User.ToRequester(), body.Name);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
