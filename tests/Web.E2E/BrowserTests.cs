@@ -66,4 +66,27 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(records.GetByTestId("records-table")).ToContainTextAsync(new Regex("photographically"));
         await BrowserApp.ScreenshotAsync(records, "records-live");
     }
+
+    [Fact]
+    public async Task Models_lists_the_installed_checkpoint_and_refuses_a_file_that_is_not_one_by_name()
+    {
+        await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var page = await app.LoggedInPageAsync(context);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Models" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("model-name")).ToHaveTextAsync(["clip_fake_jit"]);
+        var folder = Directory.CreateTempSubdirectory("csw-e2e-");
+        var notCheckpoint = Path.Combine(folder.FullName, "finetune.pt");
+        await File.WriteAllTextAsync(notCheckpoint, "not a checkpoint");
+        await page.GetByTestId("checkpoint-input").SetInputFilesAsync(notCheckpoint);
+        folder.Delete(recursive: true);
+
+        await Assertions.Expect(page.GetByTestId("models-message")).ToHaveTextAsync("finetune.pt: not a PyTorch checkpoint (no zip archive inside)");
+        await Assertions.Expect(page.GetByTestId("model-name")).ToHaveCountAsync(1);
+        await BrowserApp.ScreenshotAsync(page, "models");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
+        await page.GetByTestId("history-table").WaitForAsync();
+        await BrowserApp.ScreenshotAsync(page, "history");
+    }
 }

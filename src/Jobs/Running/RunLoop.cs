@@ -69,9 +69,9 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         item.Error = null;
         item.Progress = 0;
         db.SaveChanges();
-        var context = new ImageWork(db, events, time, files, run, item, cts, overall);
         try
         {
+            var context = new ImageWork(db, events, time, files, run, item, cts, overall);
             context.Report(0, force: true);
             work(context);
             context.AddRemainingFiles();
