@@ -79,7 +79,6 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var notCheckpoint = Path.Combine(folder.FullName, "finetune.pt");
         await File.WriteAllTextAsync(notCheckpoint, "not a checkpoint");
         await page.GetByTestId("checkpoint-input").SetInputFilesAsync(notCheckpoint);
-        folder.Delete(recursive: true);
 
         await Assertions.Expect(page.GetByTestId("models-message")).ToHaveTextAsync("finetune.pt: not a PyTorch checkpoint (no zip archive inside)");
         await Assertions.Expect(page.GetByTestId("model-name")).ToHaveCountAsync(1);
@@ -88,5 +87,6 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByRole(AriaRole.Link, new() { Name = "History" }).ClickAsync();
         await page.GetByTestId("history-table").WaitForAsync();
         await BrowserApp.ScreenshotAsync(page, "history");
+        folder.Delete(recursive: true);
     }
 }
