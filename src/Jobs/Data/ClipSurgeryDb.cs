@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClipSurgeryWeb.Jobs.Data;
+
+/// <summary>App data and Identity in one database (SQLite by default, PostgreSQL for several machines).</summary>
+public sealed class ClipSurgeryDb(DbContextOptions<ClipSurgeryDb> options) : IdentityDbContext<TeamMember>(options)
+{
+    public DbSet<UploadedImage> Images => Set<UploadedImage>();
+
+    public DbSet<JobRun> Runs => Set<JobRun>();
+
+    public DbSet<JobImage> RunImages => Set<JobImage>();
+
+    public DbSet<ResultFile> Files => Set<ResultFile>();
+
+    public DbSet<OpinionToken> Tokens => Set<OpinionToken>();
+
+    public DbSet<OpinionWord> Words => Set<OpinionWord>();
+
+    /// <summary>Every time is stored as UTC; SQLite hands them back unlabelled, so they are labelled UTC on the way out.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<UploadedImage>(e =>
+        {
+            e.HasIndex(i => new { i.OwnerId, i.CreatedAt });
+            e.Property(i => i.FileName).HasMaxLength(260);
+        });
+        builder.Entity<JobRun>(e =>
+        {
+            e.Property(r => r.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(24);
+            e.Ignore(r => r.Settings);
+            e.HasIndex(r => new { r.OwnerId, r.CreatedAt });
+            e.HasMany(r => r.Images).WithOne(i => i.Run).HasForeignKey(i => i.RunId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<JobImage>(e =>
+        {
+            e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+            e.HasOne(i => i.Image).WithMany().HasForeignKey(i => i.ImageId).OnDelete(DeleteBehavior.Restrict);
+            e.HasMany(i => i.Files).WithOne().HasForeignKey(f => f.JobImageId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(i => i.Tokens).WithOne().HasForeignKey(t => t.JobImageId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<ResultFile>(e => e.HasIndex(f => new { f.JobImageId, f.FileName }).IsUnique());
+        builder.Entity<OpinionToken>(e => e.HasIndex(t => new { t.JobImageId, t.Token }).IsUnique());
+        builder.Entity<OpinionWord>(e =>
+        {
+            e.HasIndex(w => new { w.JobImageId, w.Word }).IsUnique();
+            e.HasIndex(w => w.Length);
+        });
+    }
+}

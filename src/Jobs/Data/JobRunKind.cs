@@ -1,0 +1,9 @@
+namespace ClipSurgeryWeb.Jobs.Data;
+
+public enum JobRunKind
+{
+    Explain,
+    Opinions,
+    Batch,
+    Download,
+}

@@ -1,0 +1,3 @@
+namespace ClipSurgeryWeb.Jobs.Engine;
+
+public sealed record DownloadProgress(long BytesDone, long? BytesTotal);

@@ -1,0 +1,3 @@
+namespace ClipSurgeryWeb.Jobs.Engine;
+
+public sealed record OpinionOutcome(IReadOnlyList<TokenCount> Tokens, IReadOnlyList<string> Words);

@@ -1,0 +1,3 @@
+namespace ClipSurgeryWeb.Jobs.Engine;
+
+public sealed record OpinionProgress(int Iteration, int Iterations, float Loss, string BestText);

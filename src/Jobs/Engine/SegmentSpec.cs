@@ -1,0 +1,3 @@
+namespace ClipSurgeryWeb.Jobs.Engine;
+
+public sealed record SegmentSpec(string ClipModelPath, string SamModelPath, IReadOnlyList<string> Targets);

@@ -1,0 +1,3 @@
+namespace ClipSurgeryWeb.Jobs.Engine;
+
+public sealed record TokenCount(string Token, int Frequency);

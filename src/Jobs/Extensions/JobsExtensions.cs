@@ -1,0 +1,116 @@
+using ClipSurgeryWeb.Jobs.Batch;
+using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Explain;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Models;
+using ClipSurgeryWeb.Jobs.Opinions;
+using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Jobs.Records;
+using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Jobs.Storage;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace ClipSurgeryWeb.Jobs.Extensions;
+
+public static class JobsExtensions
+{
+    /// <summary>
+    /// The engine port, the jobs, Hangfire storage (SQLite beside the app data, or PostgreSQL from
+    /// ConnectionStrings:Hangfire) and, unless ClipSurgery:Jobs:RunServer is false, an in-process Hangfire server with
+    /// queues "default" and "gpu" (one worker on "gpu"). Call after <see cref="DataExtensions.AddClipSurgeryData"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddJobs(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ClipSurgeryOptions.Section).Get<ClipSurgeryOptions>() ?? new ClipSurgeryOptions();
+        var jobs = options.Jobs;
+        var services = builder.Services;
+
+        services.AddClipEngine();
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<RunCancellations>();
+        services.AddScoped<RunLoop>();
+        services.AddScoped<JobLauncher>();
+        services.AddScoped<OpinionStep>();
+        services.AddScoped<WordRecords>();
+        services.AddScoped<ExplainJob>();
+        services.AddScoped<OpinionsJob>();
+        services.AddScoped<BatchJob>();
+        services.AddScoped<DownloadModelJob>();
+        if (!string.IsNullOrWhiteSpace(jobs.HubUrl))
+        {
+            services.AddSingleton<HubClientJobEvents>();
+            services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<HubClientJobEvents>());
+            services.AddHostedService(sp => sp.GetRequiredService<HubClientJobEvents>());
+        }
+        else
+        {
+            services.TryAddSingleton<IJobEvents, LoggingJobEvents>();
+        }
+
+        var dataDir = options.DataPath(builder.Environment.ContentRootPath);
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (options.UsesPostgres)
+            {
+                config.UsePostgreSqlStorage(
+                    pg => pg.UseNpgsqlConnection(DataExtensions.RequiredConnectionString(builder.Configuration, "Hangfire")),
+                    new PostgreSqlStorageOptions
+                    {
+                        QueuePollInterval = jobs.QueuePollInterval,
+                        UseSlidingInvisibilityTimeout = true,
+                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                        PrepareSchemaIfNecessary = true,
+                    });
+            }
+            else
+            {
+                Directory.CreateDirectory(dataDir);
+                config.UseSQLiteStorage(Path.Combine(dataDir, "hangfire.db"), new SQLiteStorageOptions
+                {
+                    QueuePollInterval = jobs.QueuePollInterval,
+                    InvisibilityTimeout = jobs.InvisibilityTimeout,
+                });
+            }
+        });
+
+        if (!jobs.RunServer)
+            return builder;
+        if (!options.UsesPostgres)
+            services.AddHostedService<ResumeInterruptedRuns>();
+        services.AddHangfireServer(server =>
+        {
+            server.ServerName = $"{Environment.MachineName}:{Queues.Default}";
+            server.Queues = [Queues.Default];
+            server.WorkerCount = jobs.DefaultWorkers;
+            server.CancellationCheckInterval = TimeSpan.FromSeconds(1);
+        });
+        services.AddHangfireServer(server =>
+        {
+            server.ServerName = $"{Environment.MachineName}:{Queues.Gpu}";
+            server.Queues = [Queues.Gpu];
+            server.WorkerCount = jobs.GpuWorkers;
+            server.CancellationCheckInterval = TimeSpan.FromSeconds(1);
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// THE ENGINE REGISTRATION POINT. Until the numeric engine lands this registers <see cref="EngineNotWiredClipEngine"/>;
+    /// replace that line with <c>services.TryAddSingleton&lt;IClipEngine, EngineClipEngine&gt;()</c>.
+    /// TryAdd, so a host or a test that registered its own <see cref="IClipEngine"/> first keeps it.
+    /// </summary>
+    public static IServiceCollection AddClipEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IClipEngine, EngineNotWiredClipEngine>();
+        return services;
+    }
+}

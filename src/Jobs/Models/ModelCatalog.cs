@@ -1,0 +1,117 @@
+using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Jobs.Storage;
+
+namespace ClipSurgeryWeb.Jobs.Models;
+
+/// <summary>
+/// The checkpoints in the models folder, as the engine reads them. The list is cached until a file in the folder
+/// changes, since reading a checkpoint means hashing it.
+/// </summary>
+public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents events)
+{
+    private const string Incoming = ".incoming";
+    private readonly Lock _gate = new();
+    private string? _signature;
+    private IReadOnlyList<InstalledModel> _models = [];
+
+    public string ModelsDir => files.ModelsDir;
+
+    public IReadOnlyList<string> OfficialModels => [.. engine.OfficialClipModels, .. engine.OfficialSamModels];
+
+    public IReadOnlyList<string> OfficialClipModels => engine.OfficialClipModels;
+
+    public IReadOnlyList<string> OfficialSamModels => engine.OfficialSamModels;
+
+    public IReadOnlyList<InstalledModel> List()
+    {
+        lock (_gate)
+        {
+            var signature = Signature();
+            if (signature != _signature)
+            {
+                _models = engine.ListModels(files.ModelsDir);
+                _signature = signature;
+            }
+            return _models;
+        }
+    }
+
+    public IReadOnlyList<InstalledModel> Clip => List().Where(m => m.Kind == "clip").ToList();
+
+    public IReadOnlyList<InstalledModel> Sam => List().Where(m => m.Kind == "sam").ToList();
+
+    public InstalledModel RequireClip(string name) => Require(name, "clip");
+
+    public InstalledModel RequireSam(string name) => Require(name, "sam");
+
+    /// <summary>
+    /// Registers an uploaded fine-tune: stored aside, validated by the engine, and only then moved into the models
+    /// folder. A refused file is removed and the folder is left as it was.
+    /// </summary>
+    public async Task<InstalledModel> RegisterAsync(Stream content, string fileName, long maxBytes, CancellationToken ct)
+    {
+        var name = Path.GetFileName(fileName);
+        if (string.IsNullOrWhiteSpace(name))
+            throw new RequestRejectedException("checkpoint", "the file has no name");
+        var target = Path.Combine(files.ModelsDir, name);
+        if (File.Exists(target))
+            throw new RequestRejectedException(name, "a model with this file name is already installed");
+        var staging = Directory.CreateDirectory(Path.Combine(files.ModelsDir, Incoming, Guid.NewGuid().ToString("N"))).FullName;
+        var temp = Path.Combine(staging, name);
+        try
+        {
+            await using (var output = File.Create(temp))
+            {
+                var buffer = new byte[1 << 20];
+                long total = 0;
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    total += read;
+                    if (total > maxBytes)
+                        throw new RequestRejectedException(name, $"over the {ImageIntake.Megabytes(maxBytes)} limit");
+                    await output.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+            }
+            InstalledModel inspected;
+            try
+            {
+                inspected = await Task.Run(() => engine.Inspect(temp), ct);
+            }
+            catch (EngineInputException e)
+            {
+                throw new RequestRejectedException(name, e.Reason);
+            }
+            File.Move(temp, target);
+            events.Publish(new JobEvent { Kind = JobEventKind.ModelsChanged, Message = name });
+            return inspected with { Path = target };
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private InstalledModel Require(string name, string kind)
+    {
+        var models = List();
+        var model = models.FirstOrDefault(m => m.Kind == kind && (m.Name == name || Path.GetFileName(m.Path) == name));
+        if (model is null)
+        {
+            var available = models.Where(m => m.Kind == kind).Select(m => m.Name).ToList();
+            throw new RequestRejectedException($"model '{name}'", available.Count == 0
+                ? $"no {kind.ToUpperInvariant()} model is installed in {files.ModelsDir}"
+                : $"not an installed {kind.ToUpperInvariant()} model (installed: {string.Join(", ", available)})");
+        }
+        return model;
+    }
+
+    private string Signature() =>
+        !Directory.Exists(files.ModelsDir)
+            ? ""
+            : string.Join('|', new DirectoryInfo(files.ModelsDir).EnumerateFiles()
+                .OrderBy(f => f.Name, StringComparer.Ordinal)
+                .Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
+}

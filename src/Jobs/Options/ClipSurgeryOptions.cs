@@ -1,0 +1,44 @@
+namespace ClipSurgeryWeb.Jobs.Options;
+
+/// <summary>
+/// The "ClipSurgery" configuration section. Relative paths are resolved against the host's content root
+/// (see <see cref="Resolve"/>); environment variables override with a double underscore, e.g. ClipSurgery__ModelsDir.
+/// </summary>
+public sealed class ClipSurgeryOptions
+{
+    public const string Section = "ClipSurgery";
+
+    /// <summary>Folder holding CLIP and SAM checkpoints; every checkpoint placed here is listed.</summary>
+    public string ModelsDir { get; set; } = "models";
+
+    /// <summary>CLIP's BPE vocabulary (bpe_simple_vocab_16e6.txt.gz).</summary>
+    public string VocabPath { get; set; } = "models/bpe_simple_vocab_16e6.txt.gz";
+
+    /// <summary>Folder for the SQLite databases, uploads and results.</summary>
+    public string DataDir { get; set; } = "App_Data";
+
+    /// <summary>"Sqlite" (one machine, the default) or "PostgreSql" (several machines; needs ConnectionStrings:App and :Hangfire).</summary>
+    public string Database { get; set; } = "Sqlite";
+
+    /// <summary>Largest accepted image upload.</summary>
+    public long MaxUploadBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>Largest accepted checkpoint upload (fine-tunes).</summary>
+    public long MaxCheckpointBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    public string? AdminEmail { get; set; }
+
+    public string? AdminPassword { get; set; }
+
+    public JobServerOptions Jobs { get; set; } = new();
+
+    public bool UsesPostgres => Database.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase)
+                                || Database.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
+
+    public string ModelsPath(string contentRoot) => Resolve(contentRoot, ModelsDir);
+
+    public string DataPath(string contentRoot) => Resolve(contentRoot, DataDir);
+
+    public static string Resolve(string contentRoot, string path) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));
+}

@@ -1,0 +1,133 @@
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClipSurgeryWeb.Jobs.Running;
+
+/// <summary>
+/// What a job gets for one image of a run: where the image and its output folder are, and synchronous callbacks for the
+/// engine (record a file, report progress) that persist and publish without leaving the calling thread.
+/// </summary>
+public sealed class ImageWork
+{
+    private static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PersistEvery = TimeSpan.FromSeconds(1);
+
+    private readonly ClipSurgeryDb _db;
+    private readonly IJobEvents _events;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _cts;
+    private readonly Func<double, double> _overall;
+    private DateTimeOffset _lastPublish = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastPersist;
+
+    internal ImageWork(ClipSurgeryDb db, IJobEvents events, TimeProvider time, FileStore files, JobRun run, JobImage item,
+        CancellationTokenSource cts, Func<double, double> overall)
+    {
+        _db = db;
+        _events = events;
+        _time = time;
+        _cts = cts;
+        _overall = overall;
+        _lastPersist = time.GetUtcNow();
+        Run = run;
+        Item = item;
+        var image = item.Image ?? throw new InvalidOperationException($"image {item.ImageId} of run {run.Id} is missing");
+        ImagePath = files.UploadPath(image.Id, image.Extension);
+        OutputDir = files.ResultDir(run.Id, item.Id);
+    }
+
+    public JobRun Run { get; }
+
+    public JobImage Item { get; }
+
+    public string ImagePath { get; }
+
+    public string OutputDir { get; }
+
+    /// <summary>Cancelled on shutdown, on the run's cancel, or when the database says the run was cancelled elsewhere.</summary>
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>Records a file the engine wrote (upsert, so a resumed image does not duplicate rows) and announces it.</summary>
+    public void AddFile(string fileName)
+    {
+        var name = FileStore.CheckedName(fileName);
+        var path = Path.Combine(OutputDir, name);
+        var (kind, mode, label) = ResultFileNaming.Classify(name);
+        var row = _db.Files.Local.FirstOrDefault(f => f.JobImageId == Item.Id && f.FileName == name)
+                  ?? _db.Files.FirstOrDefault(f => f.JobImageId == Item.Id && f.FileName == name);
+        if (row is null)
+        {
+            row = new ResultFile { Id = Guid.NewGuid(), RunId = Run.Id, JobImageId = Item.Id, FileName = name, Kind = kind };
+            _db.Files.Add(row);
+        }
+        row.Kind = kind;
+        row.Mode = mode;
+        row.Label = label;
+        row.SizeBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
+        row.CreatedAt = _time.GetUtcNow().UtcDateTime;
+        _db.SaveChanges();
+        _events.Publish(JobEvent.For(Run, JobEventKind.FileReady) with
+        {
+            JobImageId = Item.Id,
+            FileId = row.Id,
+            FileName = name,
+            Stage = Item.Stage,
+        });
+    }
+
+    /// <summary>Records every file of the output folder not yet recorded (e.g. maps.safetensors, written without a callback).</summary>
+    public void AddRemainingFiles()
+    {
+        var known = _db.Files.Where(f => f.JobImageId == Item.Id).Select(f => f.FileName).ToHashSet();
+        foreach (var path in Directory.EnumerateFiles(OutputDir).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (!known.Contains(name))
+                AddFile(name);
+        }
+    }
+
+    public void SetStage(string stage, double progress)
+    {
+        Item.Stage = stage;
+        Report(progress, force: true);
+    }
+
+    /// <summary>Reports progress within the image (0..1); published at most every 200 ms, saved every second.</summary>
+    public void Report(double progress, float? loss = null, string? bestText = null, int? iteration = null, int? iterations = null, bool force = false)
+    {
+        Item.Progress = Math.Clamp(progress, 0, 1);
+        if (loss is not null)
+            Item.Loss = loss;
+        if (bestText is not null)
+            Item.BestText = bestText;
+
+        var now = _time.GetUtcNow();
+        if (force || now - _lastPersist >= PersistEvery)
+        {
+            _lastPersist = now;
+            _db.SaveChanges();
+            if (_db.Runs.AsNoTracking().Where(r => r.Id == Run.Id).Select(r => r.CancelRequested).FirstOrDefault())
+                _cts.Cancel();
+        }
+        if (force || now - _lastPublish >= PublishEvery)
+        {
+            _lastPublish = now;
+            _events.Publish(JobEvent.For(Run, JobEventKind.ImageProgress) with
+            {
+                JobImageId = Item.Id,
+                ImageStatus = Item.Status.ToString(),
+                Stage = Item.Stage,
+                Progress = Item.Progress,
+                Overall = _overall(Item.Progress),
+                Iteration = iteration,
+                Iterations = iterations,
+                Loss = Item.Loss,
+                BestText = Item.BestText,
+            });
+        }
+        _cts.Token.ThrowIfCancellationRequested();
+    }
+}

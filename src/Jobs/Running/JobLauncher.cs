@@ -1,0 +1,226 @@
+using ClipSurgeryWeb.Jobs.Batch;
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Explain;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Models;
+using ClipSurgeryWeb.Jobs.Opinions;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClipSurgeryWeb.Jobs.Running;
+
+/// <summary>
+/// Turns a member's request into a durable run and a Hangfire job. Everything is checked first, so a refused request
+/// queues nothing and changes nothing; the refusal names the thing and the reason.
+/// </summary>
+public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, ModelCatalog models, IJobEvents events,
+    RunCancellations cancellations, TimeProvider time)
+{
+    public const int MaxLabels = 200;
+    public const int MaxIterations = 5000;
+
+    public async Task<JobRun> StartExplainAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName,
+        IReadOnlyList<string> labels, IReadOnlyList<string> targets, IReadOnlyList<string> modes, int? resolution, bool shared,
+        string? samModelName = null, CancellationToken ct = default)
+    {
+        RequireImages(imageIds);
+        var model = models.RequireClip(modelName);
+        var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
+        var cleanLabels = Labels.Clean(labels);
+        if (cleanLabels.Count == 0)
+            throw new RequestRejectedException("labels", "add at least one label");
+        if (cleanLabels.Count > MaxLabels)
+            throw new RequestRejectedException("labels", $"{cleanLabels.Count} labels is more than the {MaxLabels} allowed");
+        var cleanTargets = Labels.Clean(targets);
+        if (cleanTargets.Count == 0)
+            cleanTargets = cleanLabels;
+        foreach (var target in cleanTargets)
+        {
+            var missing = target.Split('+').Select(p => p.Trim()).Where(p => !cleanLabels.Contains(p)).ToList();
+            if (missing.Count > 0)
+                throw new RequestRejectedException($"target '{target}'", $"'{string.Join("', '", missing)}' is not among the labels");
+        }
+        var cleanModes = modes.Select(m => m.Trim().ToLowerInvariant()).Distinct().ToList();
+        if (cleanModes.Count == 0)
+            throw new RequestRejectedException("modes", "choose at least one of Surgery, plain CLIP, single label");
+        var unknown = cleanModes.Where(m => !ResultFileNaming.HeatmapModes.Contains(m)).ToList();
+        if (unknown.Count > 0)
+            throw new RequestRejectedException("modes", $"'{string.Join("', '", unknown)}' is not one of cs, plain, single");
+        if (resolution is not null and (< 32 or > 1024))
+            throw new RequestRejectedException("resolution", $"{resolution} is outside 32…1024");
+
+        var settings = new RunSettings
+        {
+            ModelName = model.Name,
+            SamModelName = sam?.Name,
+            Labels = cleanLabels,
+            Targets = cleanTargets,
+            Modes = cleanModes,
+            Resolution = resolution,
+        };
+        var run = await CreateRunAsync(who, JobRunKind.Explain, imageIds, settings, shared, ct);
+        return Enqueue(run, id => hangfire.Enqueue<ExplainJob>(j => j.RunAsync(id, CancellationToken.None)));
+    }
+
+    public async Task<JobRun> StartOpinionsAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName, int iterations,
+        bool shared, CancellationToken ct = default)
+    {
+        RequireImages(imageIds);
+        var model = models.RequireClip(modelName);
+        CheckIterations(iterations);
+        var settings = new RunSettings { ModelName = model.Name, Iterations = iterations };
+        var run = await CreateRunAsync(who, JobRunKind.Opinions, imageIds, settings, shared, ct);
+        return Enqueue(run, id => hangfire.Enqueue<OpinionsJob>(j => j.RunAsync(id, CancellationToken.None)));
+    }
+
+    public async Task<JobRun> StartBatchAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName, string? samModelName,
+        int iterations, bool shared, CancellationToken ct = default)
+    {
+        RequireImages(imageIds);
+        var model = models.RequireClip(modelName);
+        var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
+        CheckIterations(iterations);
+        var settings = new RunSettings
+        {
+            ModelName = model.Name,
+            SamModelName = sam?.Name,
+            Iterations = iterations,
+            Resolution = 512,
+            Modes = ["plain", "cs", "single"],
+        };
+        var run = await CreateRunAsync(who, JobRunKind.Batch, imageIds, settings, shared, ct);
+        return Enqueue(run, id => hangfire.Enqueue<BatchJob>(j => j.RunAsync(id, CancellationToken.None)));
+    }
+
+    public async Task<JobRun> StartDownloadAsync(Requester who, string officialName, CancellationToken ct = default)
+    {
+        if (!models.OfficialModels.Contains(officialName))
+            throw new RequestRejectedException($"model '{officialName}'", $"not an official model (known: {string.Join(", ", models.OfficialModels)})");
+        var run = NewRun(who, JobRunKind.Download, new RunSettings { OfficialName = officialName }, shared: true);
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(ct);
+        return Enqueue(run, id => hangfire.Enqueue<DownloadModelJob>(j => j.RunAsync(id, CancellationToken.None)));
+    }
+
+    /// <summary>Stops a run: queued work is dropped, running work stops at its next check; finished images stay.</summary>
+    public async Task CancelAsync(Requester who, Guid runId, CancellationToken ct = default)
+    {
+        var run = await RequireChangeableAsync(who, runId, ct);
+        if (run.IsFinished)
+            return;
+        run.CancelRequested = true;
+        if (run.Status == JobRunStatus.Queued)
+        {
+            run.Status = JobRunStatus.Cancelled;
+            run.FinishedAt = time.GetUtcNow().UtcDateTime;
+            foreach (var item in run.Images.Where(i => i.Status is JobImageStatus.Pending or JobImageStatus.Running))
+                item.Status = JobImageStatus.Cancelled;
+        }
+        await db.SaveChangesAsync(ct);
+        cancellations.Cancel(runId);
+        if (run.HangfireJobId is not null)
+            hangfire.Delete(run.HangfireJobId);
+        events.Publish(JobEvent.For(run, JobEventKind.RunChanged));
+    }
+
+    /// <summary>Runs the failed and cancelled images of a run again; finished images are kept and skipped.</summary>
+    public async Task<JobRun> RetryAsync(Requester who, Guid runId, CancellationToken ct = default)
+    {
+        var run = await RequireChangeableAsync(who, runId, ct);
+        if (!run.IsFinished)
+            throw new RequestRejectedException("run", "it is still queued or running");
+        var again = run.Images.Where(i => i.Status is JobImageStatus.Failed or JobImageStatus.Cancelled).ToList();
+        if (again.Count == 0 && run.Kind != JobRunKind.Download)
+            throw new RequestRejectedException("run", "no failed or cancelled images to retry");
+        foreach (var item in again)
+        {
+            item.Status = JobImageStatus.Pending;
+            item.Error = null;
+            item.Progress = 0;
+        }
+        run.CancelRequested = false;
+        run.Error = null;
+        run.Status = JobRunStatus.Queued;
+        run.FinishedAt = null;
+        await db.SaveChangesAsync(ct);
+        return Requeue(run);
+    }
+
+    /// <summary>Enqueues a fresh Hangfire job for an existing run (retry, or resume after its job was lost).</summary>
+    public JobRun Requeue(JobRun run) => run.Kind switch
+    {
+        JobRunKind.Explain => Enqueue(run, id => hangfire.Enqueue<ExplainJob>(j => j.RunAsync(id, CancellationToken.None))),
+        JobRunKind.Opinions => Enqueue(run, id => hangfire.Enqueue<OpinionsJob>(j => j.RunAsync(id, CancellationToken.None))),
+        JobRunKind.Batch => Enqueue(run, id => hangfire.Enqueue<BatchJob>(j => j.RunAsync(id, CancellationToken.None))),
+        JobRunKind.Download => Enqueue(run, id => hangfire.Enqueue<DownloadModelJob>(j => j.RunAsync(id, CancellationToken.None))),
+        _ => throw new ArgumentOutOfRangeException(nameof(run)),
+    };
+
+    private async Task<JobRun> RequireChangeableAsync(Requester who, Guid runId, CancellationToken ct)
+    {
+        var run = await db.Runs.Include(r => r.Images).FirstOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null || !run.CanSee(who))
+            throw new RequestRejectedException($"run {runId}", "not found");
+        if (!run.CanChange(who))
+            throw new RequestRejectedException($"run {runId}", "only its owner or an admin may change it");
+        return run;
+    }
+
+    private static void RequireImages(IReadOnlyList<Guid> imageIds)
+    {
+        if (imageIds.Count == 0)
+            throw new RequestRejectedException("images", "upload or choose at least one image");
+    }
+
+    private static void CheckIterations(int iterations)
+    {
+        if (iterations is < 1 or > MaxIterations)
+            throw new RequestRejectedException("iterations", $"{iterations} is outside 1…{MaxIterations}");
+    }
+
+    private async Task<JobRun> CreateRunAsync(Requester who, JobRunKind kind, IReadOnlyList<Guid> imageIds, RunSettings settings,
+        bool shared, CancellationToken ct)
+    {
+        var ids = imageIds.Distinct().ToList();
+        if (ids.Count == 0)
+            throw new RequestRejectedException("images", "upload or choose at least one image");
+        var found = await db.Images.Where(i => ids.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct);
+        foreach (var id in ids)
+        {
+            if (!found.Contains(id) || !db.CanSeeImage(id, who))
+                throw new RequestRejectedException($"image {id}", "not found");
+        }
+        var run = NewRun(who, kind, settings, shared);
+        run.Images = ids.Select((id, order) => new JobImage
+        {
+            Id = Guid.NewGuid(),
+            RunId = run.Id,
+            ImageId = id,
+            Order = order,
+            Status = JobImageStatus.Pending,
+        }).ToList();
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(ct);
+        return run;
+    }
+
+    private JobRun NewRun(Requester who, JobRunKind kind, RunSettings settings, bool shared) => new()
+    {
+        Id = Guid.NewGuid(),
+        Kind = kind,
+        Status = JobRunStatus.Queued,
+        OwnerId = who.UserId,
+        OwnerName = who.Name,
+        Shared = shared,
+        Settings = settings,
+        CreatedAt = time.GetUtcNow().UtcDateTime,
+    };
+
+    private JobRun Enqueue(JobRun run, Func<Guid, string> enqueue)
+    {
+        run.HangfireJobId = enqueue(run.Id);
+        db.SaveChanges();
+        events.Publish(JobEvent.For(run, JobEventKind.RunChanged));
+        return run;
+    }
+}

@@ -1,0 +1,53 @@
+using ClipSurgeryWeb.Jobs.Data;
+using Hangfire;
+using Hangfire.States;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ClipSurgeryWeb.Jobs.Running;
+
+/// <summary>
+/// At start-up with SQLite (one server process per database), resumes runs the previous process left unfinished:
+/// a job still marked Processing belonged to that process (it was killed), so it is requeued now instead of after
+/// Hangfire's invisibility timeout; a run whose job vanished gets a new one. Jobs are idempotent, so a duplicate is
+/// harmless. Registered before the Hangfire server so it runs before any worker fetches.
+/// </summary>
+public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorage storage, ILogger<ResumeInterruptedRuns> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ClipSurgeryDb>();
+        var client = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
+        var launcher = scope.ServiceProvider.GetRequiredService<JobLauncher>();
+        var unfinished = await db.Runs
+            .Where(r => r.Status == JobRunStatus.Queued || r.Status == JobRunStatus.Running)
+            .ToListAsync(cancellationToken);
+        using var connection = storage.GetConnection();
+        foreach (var run in unfinished)
+        {
+            var state = run.HangfireJobId is null ? null : connection.GetStateData(run.HangfireJobId)?.Name;
+            if (state == ProcessingState.StateName)
+            {
+                log.LogInformation("Resuming run {RunId}: its job {JobId} was interrupted", run.Id, run.HangfireJobId);
+                client.Requeue(run.HangfireJobId!);
+            }
+            else if (state is null || state == DeletedState.StateName || state == SucceededState.StateName)
+            {
+                if (run.CancelRequested)
+                {
+                    run.Status = JobRunStatus.Cancelled;
+                    run.FinishedAt = DateTime.UtcNow;
+                    await db.SaveChangesAsync(cancellationToken);
+                    continue;
+                }
+                log.LogInformation("Resuming run {RunId}: its job is gone ({State})", run.Id, state ?? "none");
+                launcher.Requeue(run);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

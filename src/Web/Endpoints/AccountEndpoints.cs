@@ -1,0 +1,56 @@
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Web.Services;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ClipSurgeryWeb.Web.Endpoints;
+
+/// <summary>Log in and out by form post: cookies can only be set on an HTTP response, not over a Blazor circuit.</summary>
+public static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account");
+        account.MapPost("/login", async ([FromForm] string email, [FromForm] string password, [FromForm] string? returnUrl,
+            SignInManager<TeamMember> signIn) =>
+        {
+            var target = IsLocal(returnUrl) ? returnUrl! : "/";
+            var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: true, lockoutOnFailure: true);
+            if (result.Succeeded)
+                return Results.LocalRedirect(target);
+            var error = result.IsLockedOut ? "locked" : "invalid";
+            return Results.LocalRedirect($"/account/login?error={error}&returnUrl={Uri.EscapeDataString(target)}");
+        }).AllowAnonymous();
+
+        account.MapPost("/set-password", async ([FromForm] string email, [FromForm] string token, [FromForm] string password,
+            MemberAdmin members) =>
+        {
+            try
+            {
+                await members.SetPasswordAsync(email, token, password);
+                return Results.LocalRedirect("/account/login");
+            }
+            catch (RequestRejectedException e)
+            {
+                return Results.LocalRedirect(
+                    $"/account/set-password?email={Uri.EscapeDataString(email)}&token={Uri.EscapeDataString(token)}&error={Uri.EscapeDataString(e.Reason)}");
+            }
+        }).AllowAnonymous();
+
+        account.MapPost("/logout", async (SignInManager<TeamMember> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.LocalRedirect("/account/login");
+        });
+
+        // For scripts and tests that post forms (image uploads) with cookie auth: the antiforgery token for this user.
+        account.MapGet("/antiforgery", (IAntiforgery antiforgery, HttpContext http) =>
+            Results.Ok(new { token = antiforgery.GetAndStoreTokens(http).RequestToken, header = "RequestVerificationToken" }));
+        return app;
+    }
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+}

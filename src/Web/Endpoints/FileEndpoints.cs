@@ -1,0 +1,100 @@
+using System.IO.Compression;
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Web.Auth;
+using ClipSurgeryWeb.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClipSurgeryWeb.Web.Endpoints;
+
+/// <summary>
+/// Images and result files, streamed from disk after checking the member may see them. Pages put these URLs in
+/// &lt;img src&gt;; nothing travels as base64 through the circuit.
+/// </summary>
+public static class FileEndpoints
+{
+    public static IEndpointRouteBuilder MapFileEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+
+        api.MapPost("/images", async (IFormFileCollection files, HttpContext http, ImageIntake intake, CancellationToken ct) =>
+        {
+            if (files.Count == 0)
+                return Problem.BadRequest("files", "no file in the request");
+            var who = http.User.ToRequester();
+            var saved = new List<UploadView>();
+            var refused = new List<Problem>();
+            foreach (var file in files)
+            {
+                try
+                {
+                    await using var stream = file.OpenReadStream();
+                    var image = await intake.SaveAsync(stream, file.FileName, file.Length, who.UserId, who.Name, ct);
+                    saved.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+                }
+                catch (UploadRejectedException e)
+                {
+                    refused.Add(new Problem(e.FileName, e.Reason));
+                }
+            }
+            return saved.Count == 0 ? Results.BadRequest(new { saved, refused }) : Results.Ok(new { saved, refused });
+        });
+
+        api.MapGet("/images/{id:guid}", async (Guid id, HttpContext http, ClipSurgeryDb db, FileStore store, CancellationToken ct) =>
+        {
+            var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+            if (image is null || !CanSeeImage(db, image.Id, http.User.ToRequester()))
+                return Results.NotFound();
+            return Results.File(store.UploadPath(image.Id, image.Extension), image.ContentType, enableRangeProcessing: true);
+        });
+
+        api.MapGet("/files/{id:guid}", async (Guid id, [FromQuery] bool? download, HttpContext http, ClipSurgeryDb db, FileStore store,
+            CancellationToken ct) =>
+        {
+            var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, ct);
+            if (file is null)
+                return Results.NotFound();
+            var run = await db.Runs.AsNoTracking().FirstAsync(r => r.Id == file.RunId, ct);
+            if (!run.CanSee(http.User.ToRequester()))
+                return Results.NotFound();
+            var path = store.ResultPath(file.RunId, file.JobImageId, file.FileName);
+            if (!File.Exists(path))
+                return Results.NotFound();
+            var type = file.IsImage ? "image/png" : file.FileName.EndsWith(".csv") ? "text/csv"
+                : file.FileName.EndsWith(".txt") ? "text/plain" : "application/octet-stream";
+            return Results.File(path, type, download == true ? file.FileName : null, enableRangeProcessing: true);
+        });
+
+        api.MapGet("/runs/{id:guid}/zip", async (Guid id, HttpContext http, ClipSurgeryDb db, FileStore store, CancellationToken ct) =>
+        {
+            var run = await db.Runs.AsNoTracking().Include(r => r.Images).ThenInclude(i => i.Image)
+                .Include(r => r.Images).ThenInclude(i => i.Files).AsSplitQuery().FirstOrDefaultAsync(r => r.Id == id, ct);
+            if (run is null || !run.CanSee(http.User.ToRequester()))
+                return Results.NotFound();
+            // Built in a temporary file (ZipArchive writes synchronously), streamed, and deleted when the response ends.
+            var temp = Path.Combine(Path.GetTempPath(), $"clipsurgery-{Guid.NewGuid():N}.zip");
+            using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
+            {
+                foreach (var item in run.Images.OrderBy(i => i.Order))
+                {
+                    var folder = $"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}";
+                    foreach (var file in item.Files.OrderBy(f => f.FileName, StringComparer.Ordinal))
+                    {
+                        var path = store.ResultPath(run.Id, item.Id, file.FileName);
+                        if (File.Exists(path))
+                            zip.CreateEntryFromFile(path, $"{folder}/{file.FileName}", CompressionLevel.Fastest);
+                    }
+                }
+            }
+            var stream = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 81920,
+                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            return Results.File(stream, "application/zip", $"clipsurgery_{run.Kind.ToString().ToLowerInvariant()}_{run.Id:N}.zip");
+        });
+        return app;
+    }
+
+    private static bool CanSeeImage(ClipSurgeryDb db, Guid imageId, Requester who) =>
+        db.CanSeeImage(imageId, who) || db.Words.Any(w => w.ImageId == imageId && w.Length > Jobs.Records.WordRecords.MinLength);
+}

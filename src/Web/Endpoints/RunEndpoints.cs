@@ -1,0 +1,61 @@
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Models;
+using ClipSurgeryWeb.Jobs.Records;
+using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Web.Auth;
+using ClipSurgeryWeb.Web.Services;
+
+namespace ClipSurgeryWeb.Web.Endpoints;
+
+/// <summary>The JSON API the pages' actions mirror: start, watch, cancel and retry runs; records; models.</summary>
+public static class RunEndpoints
+{
+    public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
+        {
+            try { return await next(context); }
+            catch (RequestRejectedException e) { return Problem.BadRequest(e.Subject, e.Reason); }
+        });
+
+        api.MapPost("/runs/explain", async (ExplainRequest body, HttpContext http, JobLauncher launcher) =>
+        {
+            var run = await launcher.StartExplainAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Labels,
+                body.Targets ?? [], body.Modes ?? ["cs", "plain"], body.Resolution, body.Shared, body.SamModel);
+            return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
+        });
+        api.MapPost("/runs/opinions", async (OpinionsRequest body, HttpContext http, JobLauncher launcher) =>
+        {
+            var run = await launcher.StartOpinionsAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Iterations, body.Shared);
+            return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
+        });
+        api.MapPost("/runs/batch", async (BatchRequest body, HttpContext http, JobLauncher launcher) =>
+        {
+            var run = await launcher.StartBatchAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.SamModel, body.Iterations,
+                body.Shared);
+            return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
+        });
+        api.MapPost("/models/download", async (DownloadRequest body, HttpContext http, JobLauncher launcher) =>
+        {
+            var run = await launcher.StartDownloadAsync(http.User.ToRequester(), body.Name);
+            return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
+        });
+        api.MapGet("/runs/{id:guid}", async (Guid id, HttpContext http, RunQueries queries) =>
+            await queries.GetAsync(http.User.ToRequester(), id) is { } run ? Results.Ok(run) : Results.NotFound());
+        api.MapGet("/runs", async (bool? mine, HttpContext http, RunQueries queries) =>
+            Results.Ok(await queries.ListAsync(http.User.ToRequester(), mine == true)));
+        api.MapPost("/runs/{id:guid}/cancel", async (Guid id, HttpContext http, JobLauncher launcher) =>
+        {
+            await launcher.CancelAsync(http.User.ToRequester(), id);
+            return Results.NoContent();
+        });
+        api.MapPost("/runs/{id:guid}/retry", async (Guid id, HttpContext http, JobLauncher launcher) =>
+        {
+            await launcher.RetryAsync(http.User.ToRequester(), id);
+            return Results.NoContent();
+        });
+        api.MapGet("/records", async (string? search, WordRecords records) => Results.Ok(await records.ListAsync(search)));
+        api.MapGet("/models", (ModelCatalog models) => Results.Ok(models.List()));
+        return app;
+    }
+}

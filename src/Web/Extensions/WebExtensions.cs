@@ -1,0 +1,111 @@
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Web.Auth;
+using ClipSurgeryWeb.Web.Components;
+using ClipSurgeryWeb.Web.Endpoints;
+using ClipSurgeryWeb.Web.Live;
+using ClipSurgeryWeb.Web.Services;
+using ClipSurgeryWeb.Web.State;
+using Hangfire;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+
+namespace ClipSurgeryWeb.Web.Extensions;
+
+public static class WebExtensions
+{
+    /// <summary>
+    /// ASP.NET Core Identity on the app database. Every page and endpoint needs login (fallback policy); admins have the
+    /// "admin" policy; remote workers authenticate to the hub with the worker key.
+    /// </summary>
+    public static IHostApplicationBuilder AddClipSurgeryIdentity(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddIdentity<TeamMember, IdentityRole>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddEntityFrameworkStores<ClipSurgeryDb>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "clipsurgery";
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, WorkerKeyAuthenticationHandler>(WorkerKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
+        services.AddHostedService<AdminSeeder>();
+        return builder;
+    }
+
+    /// <summary>Live updates: the hub and the in-process fan-out jobs publish to. Call before AddJobs.</summary>
+    public static IHostApplicationBuilder AddLiveUpdates(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
+        builder.Services.AddSingleton<LiveUpdates>();
+        builder.Services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<LiveUpdates>());
+        return builder;
+    }
+
+    /// <summary>Blazor Server with MudBlazor, and the circuit-scoped UI state.</summary>
+    public static IHostApplicationBuilder AddClipSurgeryUi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<Operations>();
+        services.AddScoped<BrowserUploads>();
+        services.AddScoped<LiveFeed>();
+        services.AddScoped<ExplainState>();
+        services.AddSingleton<RunQueries>();
+        services.AddSingleton<UploadQueries>();
+        services.AddScoped<MemberAdmin>();
+        return builder;
+    }
+
+    public static WebApplication UseClipSurgery(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapFileEndpoints();
+        app.MapRunEndpoints();
+        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapHangfireDashboard("/jobs", new DashboardOptions
+        {
+            // Authorization is the endpoint's admin policy below; Hangfire's own filter would allow local requests only.
+            Authorization = [],
+            AsyncAuthorization = [],
+            DashboardTitle = "ClipSurgery jobs",
+        }).RequireAuthorization(Roles.AdminPolicy);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static Task ApiAware(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api") || ctx.Request.Path.StartsWithSegments("/hubs"))
+            ctx.Response.StatusCode = status;
+        else
+            ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,51 @@
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Running;
+using Microsoft.EntityFrameworkCore;
+
+namespace ClipSurgeryWeb.Web.Services;
+
+/// <summary>Read models of runs for pages and the API, limited to what the requester may see.</summary>
+public sealed class RunQueries(IDbContextFactory<ClipSurgeryDb> dbs)
+{
+    public async Task<RunView?> GetAsync(Requester who, Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var run = await db.Runs.AsNoTracking()
+            .Include(r => r.Images).ThenInclude(i => i.Image)
+            .Include(r => r.Images).ThenInclude(i => i.Files)
+            .Include(r => r.Images).ThenInclude(i => i.Tokens)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(r => r.Id == runId, ct);
+        return run is null || !run.CanSee(who) ? null : ToView(run);
+    }
+
+    /// <summary>Runs the requester may see, newest first; <paramref name="mineOnly"/> for History.</summary>
+    public async Task<IReadOnlyList<RunView>> ListAsync(Requester who, bool mineOnly, IReadOnlyCollection<JobRunKind>? kinds = null,
+        int take = 50, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var query = mineOnly ? db.Runs.Where(r => r.OwnerId == who.UserId) : db.Runs.VisibleTo(who);
+        if (kinds is { Count: > 0 })
+            query = query.Where(r => kinds.Contains(r.Kind));
+        var ids = await query.OrderByDescending(r => r.CreatedAt).Take(take).Select(r => r.Id).ToListAsync(ct);
+        var runs = await db.Runs.AsNoTracking()
+            .Where(r => ids.Contains(r.Id))
+            .Include(r => r.Images).ThenInclude(i => i.Image)
+            .Include(r => r.Images).ThenInclude(i => i.Files)
+            .Include(r => r.Images).ThenInclude(i => i.Tokens)
+            .AsSplitQuery()
+            .ToListAsync(ct);
+        return runs.OrderByDescending(r => r.CreatedAt).Select(ToView).ToList();
+    }
+
+    public static RunView ToView(JobRun run) => new(
+        run.Id, run.Kind.ToString(), run.Status.ToString(), run.OwnerId, run.OwnerName, run.Shared, run.CreatedAt, run.StartedAt,
+        run.FinishedAt, run.Error, run.Settings, run.BytesDone, run.BytesTotal,
+        run.Images.OrderBy(i => i.Order).Select(i => new RunImageView(
+            i.Id, i.ImageId, i.Image?.FileName ?? "?", Urls.Image(i.ImageId), i.Status.ToString(), i.Stage, i.Progress, i.Loss,
+            i.BestText, i.Error,
+            i.Files.OrderBy(f => f.Kind).ThenBy(f => f.Label).ThenBy(f => f.Mode)
+                .Select(f => new FileView(f.Id, f.FileName, f.Kind, f.Mode, f.Label, Urls.File(f.Id), Urls.Download(f.Id))).ToList(),
+            i.Tokens.OrderByDescending(t => t.Frequency).ThenBy(t => t.Token).Select(t => new TokenView(t.Token, t.Frequency)).ToList()))
+            .ToList());
+}

@@ -1,0 +1,3 @@
+namespace ClipSurgeryWeb.Web.Services;
+
+public sealed record TokenView(string Token, int Frequency);

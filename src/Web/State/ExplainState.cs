@@ -1,0 +1,164 @@
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Models;
+using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Web.Services;
+using Microsoft.AspNetCore.Components.Forms;
+
+namespace ClipSurgeryWeb.Web.State;
+
+/// <summary>
+/// The Explain page's state for this circuit: uploads, labels, targets, modes, the chosen model and the last run with
+/// its heatmaps as they arrive. Kept here so leaving the page and coming back keeps the work.
+/// </summary>
+public sealed class ExplainState : IDisposable
+{
+    private readonly Operations _ops;
+    private readonly CurrentUser _user;
+    private readonly LiveFeed _feed;
+    private readonly RunQueries _queries;
+    private readonly ModelCatalog _models;
+    private readonly BrowserUploads _browserUploads;
+    private readonly List<UploadView> _uploads = [];
+    private readonly List<string> _labels = [];
+    private readonly List<string> _targets = [];
+    private readonly List<string> _errors = [];
+
+    public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelCatalog models, BrowserUploads uploads)
+    {
+        _browserUploads = uploads;
+        _ops = ops;
+        _user = user;
+        _feed = feed;
+        _queries = queries;
+        _models = models;
+        _feed.Received += OnLive;
+    }
+
+    public event Action? Changed;
+
+    public IReadOnlyList<UploadView> Uploads => _uploads;
+
+    public IReadOnlyList<string> Labels => _labels;
+
+    public IReadOnlyList<string> Targets => _targets;
+
+    public IReadOnlyList<string> Errors => _errors;
+
+    public string? Model { get; private set; }
+
+    /// <summary>SAM model for masks of the targets; none: heatmaps only.</summary>
+    public string? SamModel { get; private set; }
+
+    public HashSet<string> Modes { get; private set; } = ["cs", "plain"];
+
+    public int? Resolution { get; private set; }
+
+    /// <summary>Results visible to the whole team (default) or only to the member and admins.</summary>
+    public bool Shared { get; private set; } = true;
+
+    public RunView? Run { get; private set; }
+
+    public bool Busy { get; private set; }
+
+    /// <summary>Preselects the model when exactly one CLIP model is installed.</summary>
+    public void Initialize()
+    {
+        var clip = _models.Clip;
+        if (Model is null || clip.All(m => m.Name != Model))
+            Model = clip.Count == 1 ? clip[0].Name : clip.FirstOrDefault(m => m.Name == Model)?.Name;
+    }
+
+    public void SetModel(string? model) => Update(() => Model = model);
+
+    public void SetSamModel(string? model) => Update(() => SamModel = model);
+
+    public void SetShared(bool shared) => Update(() => Shared = shared);
+
+    public void SetResolution(int? resolution) => Update(() => Resolution = resolution);
+
+    public void ToggleMode(string mode, bool on) => Update(() => { if (on) Modes.Add(mode); else Modes.Remove(mode); });
+
+    /// <summary>Adds comma-separated labels (the labels box, Enter, or a preset).</summary>
+    public void AddLabels(string text) => Update(() =>
+    {
+        foreach (var label in Jobs.Running.Labels.Parse(text).Where(l => !_labels.Contains(l)))
+            _labels.Add(label);
+    });
+
+    public void RemoveLabel(string label) => Update(() => { _labels.Remove(label); _targets.Remove(label); });
+
+    public void ClearLabels() => Update(() => { _labels.Clear(); _targets.Clear(); });
+
+    public void AddTargets(string text) => Update(() =>
+    {
+        foreach (var target in Jobs.Running.Labels.Parse(text).Where(t => !_targets.Contains(t)))
+            _targets.Add(target);
+    });
+
+    public void RemoveTarget(string target) => Update(() => _targets.Remove(target));
+
+    public void RemoveUpload(Guid id) => Update(() => _uploads.RemoveAll(u => u.Id == id));
+
+    public async Task UploadAsync(IReadOnlyList<IBrowserFile> files, long maxBytes)
+    {
+        _errors.Clear();
+        var who = await _user.GetAsync();
+        foreach (var file in files)
+        {
+            var (image, error) = await _browserUploads.SaveAsync(file, who, maxBytes);
+            if (image is not null)
+                _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+            if (error is not null)
+                _errors.Add(error);
+            Changed?.Invoke();
+        }
+    }
+
+    public async Task RunAsync(string pendingLabels)
+    {
+        if (!string.IsNullOrWhiteSpace(pendingLabels))
+            AddLabels(pendingLabels);
+        _errors.Clear();
+        Busy = true;
+        Changed?.Invoke();
+        try
+        {
+            var who = await _user.GetAsync();
+            var run = await _ops.RunAsync<JobLauncher, Jobs.Data.JobRun>(l => l.StartExplainAsync(
+                who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel));
+            Run = await _queries.GetAsync(who, run.Id);
+        }
+        catch (RequestRejectedException e)
+        {
+            _errors.Add($"{e.Subject}: {e.Reason}");
+        }
+        finally
+        {
+            Busy = false;
+            Changed?.Invoke();
+        }
+    }
+
+    private void OnLive(JobEvent e)
+    {
+        if (Run is null || e.RunId != Run.Id)
+            return;
+        _ = RefreshAsync();
+    }
+
+    private async Task RefreshAsync()
+    {
+        if (Run is null)
+            return;
+        Run = await _queries.GetAsync(await _user.GetAsync(), Run.Id) ?? Run;
+        Changed?.Invoke();
+    }
+
+    private void Update(Action change)
+    {
+        change();
+        Changed?.Invoke();
+    }
+
+    public void Dispose() => _feed.Received -= OnLive;
+}

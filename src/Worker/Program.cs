@@ -1,0 +1,10 @@
+using ClipSurgeryWeb.Jobs.Extensions;
+
+// A Hangfire worker for another machine: same jobs, same PostgreSQL (ClipSurgery:Database=PostgreSql), no pages.
+// Its progress goes to the web app's hub (ClipSurgery:Jobs:HubUrl + WorkerKey). See src/Web/README.md.
+var builder = Host.CreateApplicationBuilder(args);
+
+builder.AddClipSurgeryData();
+builder.AddJobs();
+
+builder.Build().Run();

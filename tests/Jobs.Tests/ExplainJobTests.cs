@@ -1,0 +1,162 @@
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Explain;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Jobs.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ClipSurgeryWeb.Jobs.Tests;
+
+public sealed class ExplainJobTests : IAsyncLifetime
+{
+    private readonly JobsHost _host = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private Task RunAsync(Guid runId, CancellationToken ct = default) =>
+        _host.With(async sp => { await sp.GetRequiredService<ExplainJob>().RunAsync(runId, ct); return 0; });
+
+    [Fact]
+    public async Task Explain_records_a_heatmap_for_every_mode_and_target_and_announces_each_file()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id], ["cat", "sofa"], ["cat", "cat+sofa"]);
+
+        await RunAsync(run.Id);
+
+        var done = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Succeeded, done.Status);
+        var files = done.Images.Single().Files;
+        Assert.Equal(["cs_cat+sofa.png", "cs_cat.png", "maps.safetensors", "plain_cat+sofa.png", "plain_cat.png"],
+            files.Select(f => f.FileName).Order(StringComparer.Ordinal));
+        Assert.All(files.Where(f => f.Kind == "heatmap"), f => Assert.True(f.SizeBytes > 0));
+        Assert.Equal("cs", files.Single(f => f.FileName == "cs_cat+sofa.png").Mode);
+        Assert.Equal("cat+sofa", files.Single(f => f.FileName == "cs_cat+sofa.png").Label);
+        var store = _host.Services.GetRequiredService<FileStore>();
+        Assert.True(File.Exists(store.ResultPath(run.Id, done.Images[0].Id, "cs_cat.png")));
+        Assert.Equal(5, _host.Events.Events.Count(e => e.Kind == JobEventKind.FileReady && e.RunId == run.Id));
+    }
+
+    [Fact]
+    public async Task A_failing_image_records_its_reason_and_the_run_goes_on_with_the_next()
+    {
+        var bad = await _host.UploadAsync("bad.png");
+        var good = await _host.UploadAsync("good.png");
+        _host.Fake.Failures[bad.Id.ToString("N")] = "cannot be decoded";
+        var run = await _host.StartExplainAsync([bad.Id, good.Id]);
+
+        await RunAsync(run.Id);
+
+        var done = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobRunStatus.CompletedWithErrors, done.Status);
+        var failed = done.Images.Single(i => i.ImageId == bad.Id);
+        Assert.Equal(JobImageStatus.Failed, failed.Status);
+        Assert.Equal("image: cannot be decoded", failed.Error);
+        Assert.Equal(JobImageStatus.Done, done.Images.Single(i => i.ImageId == good.Id).Status);
+        Assert.Equal("1 of 2 images failed", done.Error);
+    }
+
+    [Fact]
+    public async Task Running_a_run_again_skips_its_finished_images()
+    {
+        var first = await _host.UploadAsync("first.png");
+        var second = await _host.UploadAsync("second.png");
+        var run = await _host.StartExplainAsync([first.Id, second.Id]);
+        await RunAsync(run.Id);
+
+        // As if the job were delivered twice (Hangfire may run a job again after a crash or timeout).
+        await RunAsync(run.Id);
+
+        Assert.Equal(1, _host.Fake.CallsFor("explain", first.Id.ToString("N")));
+        Assert.Equal(1, _host.Fake.CallsFor("explain", second.Id.ToString("N")));
+        Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_shutdown_mid_image_leaves_the_image_pending_for_the_next_worker()
+    {
+        _host.Fake.StepDelay = TimeSpan.FromMilliseconds(200);
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id]);
+        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(run.Id, shutdown.Token));
+
+        var interrupted = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Running, interrupted.Status);
+        Assert.Equal(JobImageStatus.Pending, interrupted.Images.Single().Status);
+
+        _host.Fake.StepDelay = TimeSpan.Zero;
+        await RunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_run_stops_it_and_keeps_finished_images()
+    {
+        _host.Fake.StepDelay = TimeSpan.FromMilliseconds(150);
+        var first = await _host.UploadAsync("first.png");
+        var second = await _host.UploadAsync("second.png");
+        var run = await _host.StartExplainAsync([first.Id, second.Id], ["cat", "sofa", "dog"], modes: ["cs"]);
+
+        var running = Task.Run(() => RunAsync(run.Id));
+        await WaitUntilAsync(async () => (await _host.LoadRunAsync(run.Id)).Images.Any(i => i.Status == JobImageStatus.Done));
+        await _host.With(async sp => { await sp.GetRequiredService<JobLauncher>().CancelAsync(_host.Owner, run.Id); return 0; });
+        await running;
+
+        var cancelled = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Cancelled, cancelled.Status);
+        Assert.Equal(JobImageStatus.Done, cancelled.Images.Single(i => i.ImageId == first.Id).Status);
+        Assert.Equal(JobImageStatus.Cancelled, cancelled.Images.Single(i => i.ImageId == second.Id).Status);
+        Assert.NotEmpty(cancelled.Images.Single(i => i.ImageId == first.Id).Files);
+    }
+
+    [Fact]
+    public async Task Retry_runs_only_the_failed_images_again()
+    {
+        var bad = await _host.UploadAsync("bad.png");
+        var good = await _host.UploadAsync("good.png");
+        _host.Fake.Failures[bad.Id.ToString("N")] = "temporarily unreadable";
+        var run = await _host.StartExplainAsync([bad.Id, good.Id]);
+        await RunAsync(run.Id);
+        _host.Fake.Failures.Clear();
+
+        await _host.With(sp => sp.GetRequiredService<JobLauncher>().RetryAsync(_host.Owner, run.Id));
+        await RunAsync(run.Id);
+
+        Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
+        Assert.Equal(2, _host.Fake.CallsFor("explain", bad.Id.ToString("N")));
+        Assert.Equal(1, _host.Fake.CallsFor("explain", good.Id.ToString("N")));
+    }
+
+    [Fact]
+    public async Task Another_member_cannot_cancel_a_run_and_nothing_changes()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id]);
+        var stranger = new Requester("someone-else", "else@example.com", IsAdmin: false);
+
+        var refused = await Assert.ThrowsAsync<RequestRejectedException>(() =>
+            _host.With(async sp => { await sp.GetRequiredService<JobLauncher>().CancelAsync(stranger, run.Id); return 0; }));
+
+        Assert.Equal("only its owner or an admin may change it", refused.Reason);
+        var unchanged = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Queued, unchanged.Status);
+        Assert.False(unchanged.CancelRequested);
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("condition not met in time");
+            await Task.Delay(25);
+        }
+    }
+}

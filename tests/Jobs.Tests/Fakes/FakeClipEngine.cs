@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using ClipSurgeryWeb.Jobs.Engine;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ClipSurgeryWeb.Tests.Fakes;
+
+/// <summary>
+/// A deterministic stand-in for the numeric engine: writes small real PNGs, a tokens.csv and words.txt, reports
+/// progress with short sleeps and honours cancellation, so tests exercise the whole web/job/SignalR path. Swap the
+/// registration for the real engine to run the same tests against the tiny fixture model.
+/// </summary>
+public sealed class FakeClipEngine : IClipEngine
+{
+    /// <summary>Words every opinions call returns: two are longer than 15 characters (records).</summary>
+    public static readonly IReadOnlyList<TokenCount> Tokens =
+    [
+        new("cat", 5), new("whiskers", 3), new("photographically", 2), new("sofa", 1), new("extraordinarily", 1),
+        new("incomprehensibilities", 1),
+    ];
+
+    private readonly ConcurrentQueue<(string Method, string ImagePath)> _calls = new();
+
+    /// <summary>Pause per step (per written file, per 10 iterations, per download chunk).</summary>
+    public TimeSpan StepDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Images whose path contains a key fail with the value as reason (an EngineInputException); a key
+    /// "method:part" (e.g. "explain:abc") fails only that method.
+    /// </summary>
+    public ConcurrentDictionary<string, string> Failures { get; } = new();
+
+    public IReadOnlyList<(string Method, string ImagePath)> Calls => _calls.ToArray();
+
+    public int CallsFor(string method, string pathPart) => Calls.Count(c => c.Method == method && c.ImagePath.Contains(pathPart));
+
+    public IReadOnlyList<string> OfficialClipModels { get; } = ["RN50", "ViT-B/16"];
+
+    public IReadOnlyList<string> OfficialSamModels { get; } = ["vit_b"];
+
+    public IReadOnlyList<InstalledModel> ListModels(string modelsDir) =>
+        !Directory.Exists(modelsDir)
+            ? []
+            : Directory.EnumerateFiles(modelsDir).Where(IsCheckpointName).Order(StringComparer.Ordinal).Select(Inspect).ToList();
+
+    public InstalledModel Inspect(string checkpointPath)
+    {
+        var name = Path.GetFileName(checkpointPath);
+        if (!File.Exists(checkpointPath))
+            throw new EngineInputException(name, "file not found");
+        var head = new byte[2];
+        using (var stream = File.OpenRead(checkpointPath))
+            _ = stream.Read(head);
+        var safetensors = name.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+        if (!safetensors && (head[0] != (byte)'P' || head[1] != (byte)'K'))
+            throw new EngineInputException(name, "not a PyTorch checkpoint (no zip archive inside)");
+        var kind = name.Contains("sam", StringComparison.OrdinalIgnoreCase) ? "sam" : "clip";
+        var format = safetensors ? "safetensors" : name.Contains("jit", StringComparison.OrdinalIgnoreCase) ? "torchscript" : "state-dict";
+        using var content = File.OpenRead(checkpointPath);
+        return new InstalledModel(Path.GetFileNameWithoutExtension(name), Path.GetFullPath(checkpointPath), kind, format,
+            new FileInfo(checkpointPath).Length, Convert.ToHexStringLower(SHA256.HashData(content)), null);
+    }
+
+    public void Download(string officialName, string modelsDir, IProgress<DownloadProgress> progress, CancellationToken ct)
+    {
+        const int chunks = 5;
+        var target = Path.Combine(modelsDir, officialName.Replace('/', '-') + ".pt");
+        Directory.CreateDirectory(modelsDir);
+        using (var output = File.Create(target + ".part"))
+        {
+            output.Write("PK"u8);
+            for (var i = 1; i <= chunks; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                output.Write(new byte[1024]);
+                progress.Report(new DownloadProgress(i * 1024L, chunks * 1024L));
+                Pause(ct);
+            }
+        }
+        File.Move(target + ".part", target, overwrite: true);
+    }
+
+    public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    {
+        Begin("explain", imagePath);
+        foreach (var target in spec.Targets)
+        {
+            foreach (var mode in spec.Modes)
+            {
+                ct.ThrowIfCancellationRequested();
+                var name = $"{mode}_{target}.png";
+                WritePng(Path.Combine(outputDir, name), $"{mode}/{target}");
+                onFile(name);
+                Pause(ct);
+            }
+        }
+        File.WriteAllBytes(Path.Combine(outputDir, "maps.safetensors"), Encoding.UTF8.GetBytes("fake maps"));
+    }
+
+    public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
+    {
+        Begin("opinions", imagePath);
+        for (var i = 10; i <= spec.Iterations; i += 10)
+        {
+            ct.ThrowIfCancellationRequested();
+            onProgress(new OpinionProgress(i, spec.Iterations, -20f - 10f * i / spec.Iterations, "cat whiskers photographically"));
+            Pause(ct);
+        }
+        onProgress(new OpinionProgress(spec.Iterations, spec.Iterations, -30f, "cat whiskers photographically"));
+        File.WriteAllLines(Path.Combine(outputDir, "tokens.csv"), ["Token,Frequency", .. Tokens.Select(t => $"{t.Token},{t.Frequency}")]);
+        var words = Tokens.Select(t => t.Token).ToList();
+        File.WriteAllLines(Path.Combine(outputDir, "words.txt"), words);
+        return new OpinionOutcome(Tokens, words);
+    }
+
+    public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    {
+        Begin("segment", imagePath);
+        foreach (var target in spec.Targets)
+        {
+            ct.ThrowIfCancellationRequested();
+            foreach (var kind in new[] { "mask", "overlay" })
+            {
+                var name = $"{kind}_{target}.png";
+                WritePng(Path.Combine(outputDir, name), $"{kind}/{target}");
+                onFile(name);
+            }
+            Pause(ct);
+        }
+        File.WriteAllBytes(Path.Combine(outputDir, "masks.safetensors"), Encoding.UTF8.GetBytes("fake masks"));
+    }
+
+    private void Begin(string method, string imagePath)
+    {
+        _calls.Enqueue((method, imagePath));
+        if (!File.Exists(imagePath))
+            throw new EngineInputException(Path.GetFileName(imagePath), "image file not found");
+        foreach (var (key, reason) in Failures)
+        {
+            var colon = key.IndexOf(':');
+            var applies = colon < 0 ? imagePath.Contains(key) : key[..colon] == method && imagePath.Contains(key[(colon + 1)..]);
+            if (applies)
+                throw new EngineInputException("image", reason);
+        }
+    }
+
+    private void Pause(CancellationToken ct)
+    {
+        if (StepDelay > TimeSpan.Zero)
+            ct.WaitHandle.WaitOne(StepDelay);
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private static bool IsCheckpointName(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".pt" or ".pth" or ".safetensors";
+
+    /// <summary>A 64×48 gradient whose colour depends on the text, so different maps look different.</summary>
+    public static void WritePng(string path, string seed)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(seed));
+        using var image = new Image<Rgba32>(64, 48);
+        for (var y = 0; y < image.Height; y++)
+        {
+            for (var x = 0; x < image.Width; x++)
+                image[x, y] = new Rgba32((byte)(hash[0] ^ (x * 4)), (byte)(hash[1] ^ (y * 5)), hash[2], 255);
+        }
+        image.SaveAsPng(path);
+    }
+}

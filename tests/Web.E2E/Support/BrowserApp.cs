@@ -1,0 +1,80 @@
+using ClipSurgeryWeb.Tests.Fakes;
+using ClipSurgeryWeb.Web.Tests.Support;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace ClipSurgeryWeb.Web.E2E.Support;
+
+/// <summary>
+/// The app on real Kestrel (a free loopback port) and Debian's Chromium driven by Playwright. Screenshots go to
+/// screenshots/ in the test output folder. Set CLIPSURGERY_E2E_CHROMIUM to use another Chromium binary.
+/// </summary>
+public sealed class BrowserApp : IAsyncLifetime
+{
+    public static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+    private IPlaywright? _playwright;
+
+    public FakeClipEngine Engine { get; } = new() { StepDelay = TimeSpan.FromMilliseconds(80) };
+
+    public ClipSurgeryAppFactory Factory { get; private set; } = default!;
+
+    public IBrowser Browser { get; private set; } = default!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("CLIPSURGERY_E2E_CHROMIUM") ?? "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        Factory = ClipSurgeryAppFactory.Fresh(Engine);
+        Factory.UseKestrel(0);
+        Factory.StartServer();
+        var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async Task<IPage> LoggedInPageAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        await page.GotoAsync(BaseUrl + "/");
+        await page.GetByTestId("login-email").FillAsync(ClipSurgeryAppFactory.AdminEmail);
+        await page.GetByTestId("login-password").FillAsync(ClipSurgeryAppFactory.AdminPassword);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await WaitInteractiveAsync(page);
+        return page;
+    }
+
+    /// <summary>Waits until the Blazor circuit is up, so clicks and file inputs reach the server.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.Locator("[data-testid=app-ready][data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+            await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (Factory is not null)
+        {
+            await Factory.DisposeAsync();
+            Factory.DeleteFiles();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Bunit;
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Models;
+using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Tests.Fakes;
+using ClipSurgeryWeb.Web.Live;
+using ClipSurgeryWeb.Web.Services;
+using ClipSurgeryWeb.Web.State;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace ClipSurgeryWeb.Web.Tests.Components;
+
+/// <summary>bUnit with MudBlazor (loose JS interop), a logged-in member, and the page services on a temporary folder.</summary>
+public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
+{
+    protected ComponentTestContext()
+    {
+        Root = Directory.CreateTempSubdirectory("csw-bunit-").FullName;
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddLogging();
+        Services.AddSignalR();
+        var auth = AddAuthorization();
+        auth.SetAuthorized("member@example.com");
+        auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "member-1"));
+
+        var models = Directory.CreateDirectory(Path.Combine(Root, "models")).FullName;
+        File.WriteAllBytes(Path.Combine(models, "clip_only_jit.pt"), [(byte)'P', (byte)'K', 0]);
+        Services.AddSingleton<IClipEngine>(new FakeClipEngine());
+        Services.AddSingleton(new FileStore(Path.Combine(Root, "data"), models));
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ClipSurgeryOptions { MaxUploadBytes = 100_000 }));
+        Services.AddDbContextFactory<ClipSurgeryDb>(o => o.UseSqlite($"Data Source={Path.Combine(Root, "app.db")}"));
+        Services.AddSingleton<LiveUpdates>();
+        Services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<LiveUpdates>());
+        Services.AddSingleton<ModelCatalog>();
+        Services.AddSingleton<RunQueries>();
+        Services.AddScoped<CurrentUser>();
+        Services.AddScoped<Operations>();
+        Services.AddScoped<BrowserUploads>();
+        Services.AddScoped<ClipSurgeryWeb.Jobs.Storage.ImageIntake>();
+        Services.AddScoped<LiveFeed>();
+        Services.AddScoped<ExplainState>();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<Hangfire.IBackgroundJobClient, UnusedJobClient>();
+        Services.AddSingleton<ClipSurgeryWeb.Jobs.Running.RunCancellations>();
+        Services.AddScoped<ClipSurgeryWeb.Jobs.Running.JobLauncher>();
+    }
+
+    protected string Root { get; }
+
+    /// <summary>Creates the app schema (call after all services are registered).</summary>
+    protected void EnsureDatabase()
+    {
+        using var db = Services.GetRequiredService<IDbContextFactory<ClipSurgeryDb>>().CreateDbContext();
+        db.Database.EnsureCreated();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>MudBlazor's services are only asynchronously disposable, so the container is disposed here first.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Root, recursive: true); }
+        catch (IOException) { }
+    }
+}

@@ -1,0 +1,113 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClipSurgeryWeb.Tests.Fakes;
+using ClipSurgeryWeb.Web.Tests.Support;
+
+namespace ClipSurgeryWeb.Web.Tests.Integration;
+
+/// <summary>Log in, upload, enqueue; the app's own Hangfire worker runs the job; results are readable through the API.</summary>
+public sealed class JobFlowTests : IDisposable
+{
+    private readonly FakeClipEngine _engine = new();
+    private readonly ClipSurgeryAppFactory _factory;
+
+    public JobFlowTests() => _factory = ClipSurgeryAppFactory.Fresh(_engine);
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        _factory.DeleteFiles();
+    }
+
+    [Fact]
+    public async Task A_member_uploads_runs_explain_and_reads_every_heatmap_and_the_zip()
+    {
+        using var client = await AppClient.LoginAsync(_factory);
+        var image = await client.UploadImageAsync("street.png");
+
+        var runId = await client.StartAsync("explain", new
+        {
+            imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, labels = new[] { "person", "bench" },
+            targets = new[] { "person", "person+bench" }, modes = new[] { "cs", "plain" },
+        });
+        var run = await client.WaitForFinishAsync(runId);
+
+        Assert.Equal("Succeeded", run.Status);
+        var heatmaps = run.Images.Single().Files.Where(f => f.Kind == "heatmap").ToList();
+        Assert.Equal(4, heatmaps.Count);
+        foreach (var heatmap in heatmaps)
+        {
+            var response = await client.Http.GetAsync(heatmap.Url);
+            Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+            Assert.True(TestImages.IsPng(await response.Content.ReadAsByteArrayAsync()));
+        }
+        var zip = new ZipArchive(await client.Http.GetStreamAsync(run.Zip));
+        Assert.Contains(zip.Entries, e => e.FullName == "01_street/cs_person+bench.png");
+        Assert.Contains(zip.Entries, e => e.FullName == "01_street/maps.safetensors");
+    }
+
+    [Fact]
+    public async Task Opinions_fill_the_word_world_records()
+    {
+        using var client = await AppClient.LoginAsync(_factory);
+        var image = await client.UploadImageAsync();
+
+        var runId = await client.StartAsync("opinions", new { imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, iterations = 30 });
+        await client.WaitForFinishAsync(runId);
+
+        var records = await client.Http.GetFromJsonAsync<JsonElement>("/api/records", AppClient.Json);
+        Assert.Equal(["incomprehensibilities", "photographically"], records.EnumerateArray().Select(r => r.GetProperty("word").GetString()));
+        Assert.Equal(ClipSurgeryAppFactory.AdminEmail, records[0].GetProperty("ownerName").GetString());
+    }
+
+    [Fact]
+    public async Task An_upload_that_is_not_an_image_is_refused_naming_the_file_and_the_reason()
+    {
+        using var client = await AppClient.LoginAsync(_factory);
+
+        var response = await client.UploadAsync("notes.txt", "hello"u8.ToArray(), "text/plain");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var refused = (await response.Content.ReadFromJsonAsync<JsonElement>(AppClient.Json)).GetProperty("refused")[0];
+        Assert.Equal("notes.txt", refused.GetProperty("subject").GetString());
+        Assert.StartsWith("'.txt' is not an accepted image type", refused.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Explain_without_labels_is_refused_and_nothing_is_queued()
+    {
+        using var client = await AppClient.LoginAsync(_factory);
+        var image = await client.UploadImageAsync();
+
+        var response = await client.Http.PostAsJsonAsync("/api/runs/explain",
+            new { imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, labels = Array.Empty<string>() });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("""{"subject":"labels","reason":"add at least one label"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("[]", await client.Http.GetStringAsync("/api/runs"));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_batch_keeps_finished_images_and_retry_finishes_the_rest()
+    {
+        _engine.StepDelay = TimeSpan.FromMilliseconds(60);
+        using var client = await AppClient.LoginAsync(_factory);
+        var images = new[] { await client.UploadImageAsync("a.png"), await client.UploadImageAsync("b.png"), await client.UploadImageAsync("c.png") };
+        var runId = await client.StartAsync("opinions", new { imageIds = images, model = ClipSurgeryAppFactory.ModelName, iterations = 100 });
+        await client.WaitForRunAsync(runId, r => r.Images[0].Status == "Done");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.Http.PostAsync($"/api/runs/{runId}/cancel", null)).StatusCode);
+        var cancelled = await client.WaitForFinishAsync(runId);
+        Assert.Equal("Cancelled", cancelled.Status);
+        Assert.Equal("Done", cancelled.Images[0].Status);
+        Assert.Contains(cancelled.Images, i => i.Status == "Cancelled");
+
+        _engine.StepDelay = TimeSpan.Zero;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.Http.PostAsync($"/api/runs/{runId}/retry", null)).StatusCode);
+        var retried = await client.WaitForFinishAsync(runId);
+        Assert.Equal("Succeeded", retried.Status);
+        Assert.Equal(1, _engine.CallsFor("opinions", images[0].ToString("N")));
+    }
+}

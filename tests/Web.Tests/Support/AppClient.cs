@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Web.Services;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace ClipSurgeryWeb.Web.Tests.Support;
+
+/// <summary>A member's HTTP session against a <see cref="ClipSurgeryAppFactory"/>: cookies, login, the JSON API and the hub.</summary>
+public sealed partial class AppClient : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly Uri Base = new("http://localhost");
+
+    private readonly ClipSurgeryAppFactory _factory;
+
+    public AppClient(ClipSurgeryAppFactory factory)
+    {
+        _factory = factory;
+        Http = factory.CreateDefaultClient(Base, new CookieContainerHandler(Cookies));
+    }
+
+    public CookieContainer Cookies { get; } = new();
+
+    public HttpClient Http { get; }
+
+    public static async Task<AppClient> LoginAsync(ClipSurgeryAppFactory factory, string email = ClipSurgeryAppFactory.AdminEmail,
+        string password = ClipSurgeryAppFactory.AdminPassword)
+    {
+        var client = new AppClient(factory);
+        var response = await client.PostLoginAsync(email, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+        return client;
+    }
+
+    public async Task<HttpResponseMessage> PostLoginAsync(string email, string password)
+    {
+        var page = await Http.GetStringAsync("/account/login");
+        var token = TokenField().Match(page).Groups[1].Value;
+        return await Http.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email,
+            ["password"] = password,
+            ["returnUrl"] = "/",
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    public async Task<HttpResponseMessage> UploadAsync(string fileName, byte[] content, string contentType = "image/png")
+    {
+        var antiforgery = await Http.GetFromJsonAsync<JsonElement>("/account/antiforgery");
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        form.Add(file, "files", fileName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/images") { Content = form };
+        request.Headers.Add("RequestVerificationToken", antiforgery.GetProperty("token").GetString());
+        return await Http.SendAsync(request);
+    }
+
+    public async Task<Guid> UploadImageAsync(string fileName = "cat.png")
+    {
+        var response = await UploadAsync(fileName, TestImages.Png(fileName));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+        return body.GetProperty("saved")[0].GetProperty("id").GetGuid();
+    }
+
+    public async Task<Guid> StartAsync(string kind, object body)
+    {
+        var response = await Http.PostAsJsonAsync($"/api/runs/{kind}", body, Json);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("id").GetGuid();
+    }
+
+    public async Task<RunView?> GetRunAsync(Guid id)
+    {
+        var response = await Http.GetAsync($"/api/runs/{id}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<RunView>(Json);
+    }
+
+    public async Task<RunView> WaitForRunAsync(Guid id, Func<RunView, bool> until, int timeoutMs = 30_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var run = await GetRunAsync(id) ?? throw new InvalidOperationException($"run {id} not found");
+            if (until(run))
+                return run;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"run {id} is {run.Status}: {string.Join(", ", run.Images.Select(i => $"{i.Status} {i.Error}"))}");
+            await Task.Delay(100);
+        }
+    }
+
+    public Task<RunView> WaitForFinishAsync(Guid id, int timeoutMs = 30_000) => WaitForRunAsync(id, r => r.IsFinished, timeoutMs);
+
+    /// <summary>A SignalR connection to the live hub as this member (WebSockets through the test server).</summary>
+    public HubConnection Hub() => new HubConnectionBuilder()
+        .WithUrl(new Uri(Base, "/hubs/live"), o =>
+        {
+            o.Transports = HttpTransportType.WebSockets;
+            o.SkipNegotiation = true;
+            o.WebSocketFactory = async (context, ct) =>
+            {
+                var client = _factory.Server.CreateWebSocketClient();
+                client.ConfigureRequest = request => request.Headers.Cookie = Cookies.GetCookieHeader(Base);
+                return await client.ConnectAsync(context.Uri, ct);
+            };
+        })
+        .Build();
+
+    public static async Task<List<(JobEvent Event, DateTime ReceivedAt)>> CollectAsync(HubConnection hub)
+    {
+        var received = new List<(JobEvent, DateTime)>();
+        hub.On<JobEvent>("event", e => { lock (received) received.Add((e, DateTime.UtcNow)); });
+        await hub.StartAsync();
+        return received;
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenField();
+}
