@@ -15,26 +15,36 @@ namespace ClipSurgeryWeb.Engine.Explaining;
 /// </summary>
 public static class ExplanationWriter
 {
+    /// <summary>Writes a new folder all at once (the CLI): nothing of it exists until everything is written.</summary>
     public static IReadOnlyList<string> Write(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps) =>
-        StagedFolder.Write(folder, staging =>
+        StagedFolder.Write(folder, staging => WriteFiles(explanation, image, staging, saveMaps, onFile: null));
+
+    /// <summary>
+    /// Writes into an existing folder one file at a time, each renamed into place when complete, and announces each
+    /// through <paramref name="onFile"/> (the web jobs show a heatmap as soon as it exists).
+    /// </summary>
+    public static IReadOnlyList<string> WriteFiles(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps, Action<string>? onFile)
+    {
+        Directory.CreateDirectory(folder);
+        var rgb = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(rgb);
+        var files = new List<string>();
+        foreach (var map in explanation.Maps)
         {
-            var rgb = new byte[image.Width * image.Height * 3];
-            image.CopyPixelDataTo(rgb);
-            var files = new List<string>();
-            foreach (var map in explanation.Maps)
-            {
-                var name = OutputNames.Png(map);
-                using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Values), image.Width, image.Height);
-                overlay.SaveAsPng(Path.Combine(staging, name));
-                files.Add(name);
-            }
-            if (saveMaps)
-            {
-                WriteMaps(explanation, Path.Combine(staging, OutputNames.MapsFile));
-                files.Add(OutputNames.MapsFile);
-            }
-            return (IReadOnlyList<string>)files;
-        });
+            var name = OutputNames.Png(map);
+            using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Values), image.Width, image.Height);
+            AtomicFile.Write(Path.Combine(folder, name), tmp => overlay.SaveAsPng(tmp));
+            files.Add(name);
+            onFile?.Invoke(name);
+        }
+        if (saveMaps)
+        {
+            AtomicFile.Write(Path.Combine(folder, OutputNames.MapsFile), tmp => WriteMaps(explanation, tmp));
+            files.Add(OutputNames.MapsFile);
+            onFile?.Invoke(OutputNames.MapsFile);
+        }
+        return files;
+    }
 
     private static void WriteMaps(Explanation explanation, string path)
     {

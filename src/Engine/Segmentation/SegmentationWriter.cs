@@ -17,22 +17,30 @@ public static class SegmentationWriter
 {
     public const string MasksFile = "masks.safetensors";
 
+    /// <summary>Writes a new folder all at once (the CLI).</summary>
     public static IReadOnlyList<string> Write(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string folder) =>
-        StagedFolder.Write(folder, staging => WriteInto(results, image, staging));
+        StagedFolder.Write(folder, staging => WriteFiles(results, image, staging, onFile: null));
 
-    /// <summary>Writes into a folder that is already staged (runall writes masks beside its maps).</summary>
-    public static IReadOnlyList<string> WriteInto(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string staging)
+    /// <summary>Writes into an existing folder (beside maps), each file renamed into place when complete and announced.</summary>
+    public static IReadOnlyList<string> WriteFiles(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string folder, Action<string>? onFile)
     {
+        Directory.CreateDirectory(folder);
         var files = new List<string>();
+        void Done(string name)
+        {
+            files.Add(name);
+            onFile?.Invoke(name);
+        }
+
         foreach (var r in results)
         {
             var name = OutputNames.Safe(r.Target);
             using (var mask = Image.LoadPixelData<L8>(r.Mask.Select(v => v > 0 ? (byte)255 : (byte)0).ToArray(), r.Width, r.Height))
-                mask.SaveAsPng(Path.Combine(staging, $"mask_{name}.png"));
+                AtomicFile.Write(Path.Combine(folder, $"mask_{name}.png"), tmp => mask.SaveAsPng(tmp));
+            Done($"mask_{name}.png");
             using (var overlay = MaskOverlay.Render(image, r.Mask, r.Prompt.Points.ToArray(), r.Prompt.Labels.ToArray()))
-                overlay.SaveAsPng(Path.Combine(staging, $"overlay_{name}.png"));
-            files.Add($"mask_{name}.png");
-            files.Add($"overlay_{name}.png");
+                AtomicFile.Write(Path.Combine(folder, $"overlay_{name}.png"), tmp => overlay.SaveAsPng(tmp));
+            Done($"overlay_{name}.png");
         }
 
         using (var scope = torch.NewDisposeScope())
@@ -45,9 +53,9 @@ public static class SegmentationWriter
                 tensors[$"point_labels.{r.Target}"] = torch.tensor(r.Prompt.Labels.Select(l => (long)l).ToArray(), [r.Prompt.Count]);
                 tensors[$"score.{r.Target}"] = torch.tensor(new[] { r.Score }, [1]);
             }
-            Safetensors.SaveStateDict(Path.Combine(staging, MasksFile), tensors);
+            AtomicFile.Write(Path.Combine(folder, MasksFile), tmp => Safetensors.SaveStateDict(tmp, tensors));
         }
-        files.Add(MasksFile);
+        Done(MasksFile);
         return files;
     }
 }
