@@ -3,6 +3,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using ClipSurgeryWeb.Engine.Overlay;
+using ClipSurgeryWeb.Engine.Storage;
 using static TorchSharp.torch;
 
 namespace ClipSurgeryWeb.Engine.Explaining;
@@ -17,36 +18,31 @@ public static class ExplanationWriter
 {
     public static IReadOnlyList<string> Write(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps)
     {
-        folder = Path.GetFullPath(folder);
-        var parent = Path.GetDirectoryName(folder)!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(folder)}.partial-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(staging);
-        try
+        using var staged = new StagedFolder(folder);
+        var files = WriteFiles(explanation, image, staged.Path, saveMaps);
+        staged.Publish();
+        return files;
+    }
+
+    /// <summary>Writes the overlays (and maps) straight into an existing <paramref name="directory"/>; returns the file names.</summary>
+    public static IReadOnlyList<string> WriteFiles(Explanation explanation, Image<Rgb24> image, string directory, bool saveMaps)
+    {
+        var rgb = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(rgb);
+        var files = new List<string>();
+        foreach (var map in explanation.Maps)
         {
-            var rgb = new byte[image.Width * image.Height * 3];
-            image.CopyPixelDataTo(rgb);
-            var files = new List<string>();
-            foreach (var map in explanation.Maps)
-            {
-                var name = OutputNames.Png(map);
-                using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Values), image.Width, image.Height);
-                overlay.SaveAsPng(Path.Combine(staging, name));
-                files.Add(name);
-            }
-            if (saveMaps)
-            {
-                WriteMaps(explanation, Path.Combine(staging, OutputNames.MapsFile));
-                files.Add(OutputNames.MapsFile);
-            }
-            Publish(staging, folder);
-            return files;
+            var name = OutputNames.Png(map);
+            using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Values), image.Width, image.Height);
+            overlay.SaveAsPng(Path.Combine(directory, name));
+            files.Add(name);
         }
-        finally
+        if (saveMaps)
         {
-            if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
+            WriteMaps(explanation, Path.Combine(directory, OutputNames.MapsFile));
+            files.Add(OutputNames.MapsFile);
         }
+        return files;
     }
 
     private static void WriteMaps(Explanation explanation, string path)
@@ -64,19 +60,5 @@ public static class ExplanationWriter
             }
         }
         Safetensors.SaveStateDict(path, tensors);
-    }
-
-    /// <summary>Replaces <paramref name="folder"/> by the staged one; an earlier result is removed only once the new one is in place.</summary>
-    private static void Publish(string staging, string folder)
-    {
-        string? old = null;
-        if (Directory.Exists(folder))
-        {
-            old = Path.Combine(Path.GetDirectoryName(folder)!, $".{Path.GetFileName(folder)}.old-{Guid.NewGuid():N}");
-            Directory.Move(folder, old);
-        }
-        Directory.Move(staging, folder);
-        if (old is not null)
-            Directory.Delete(old, recursive: true);
     }
 }
