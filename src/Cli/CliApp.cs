@@ -11,6 +11,9 @@ public static class CliApp
         new("clipsurgery: where CLIP looks — CLIP Surgery heatmaps, CLIP opinions, SAM masks")
         {
             ExplainCommand.Create(reporter),
+            OpinionsCommand.Create(reporter),
+            RecordsCommand.Create(reporter),
+            RunAllCommand.Create(reporter),
         };
 
     public static Task<int> RunAsync(string[] args, Reporter reporter, CancellationToken ct = default) =>

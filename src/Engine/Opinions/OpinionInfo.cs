@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ClipSurgeryWeb.Engine.Opinions;
 
 /// <summary>
@@ -24,5 +26,6 @@ public sealed record OpinionInfo(
         result.LastCheckIn.Iteration, result.FinalLoss, result.BestText);
 
     /// <summary>The settings that reproduce this opinion (with its seed).</summary>
+    [JsonIgnore]
     public OpinionSettings Settings => new(Iterations, Batch, Tokens, Views, CheckInInterval, Seed);
 }

@@ -36,7 +36,7 @@ public sealed record OpinionSettings(
         // SOT, the tokens, and the feature read at index tokens + 2 must all fit the context.
         Check("tokens", Tokens, 1, contextLength - 3);
         Check("views", Views, 1, 4096);
-        Check("check-in interval", CheckInInterval, 1, int.MaxValue);
+        Check("check-in", CheckInInterval, 1, int.MaxValue);
     }
 
     private static void Check(string name, int value, int min, int max)
