@@ -1,8 +1,5 @@
 namespace ClipSurgeryWeb.Engine.Opinions;
 
-/// <summary>One sample at a check-in: its token ids (without SOT/EOT), decoded text, cleaned words and loss.</summary>
-public sealed record CheckInSample(IReadOnlyList<int> TokenIds, string Text, IReadOnlyList<string> Words, float Loss);
-
 /// <summary>
 /// What a check-in saw (every <see cref="OpinionSettings.CheckInInterval"/> steps, from step 0): every sample, and the
 /// token table counted from them.

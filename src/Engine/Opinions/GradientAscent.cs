@@ -50,7 +50,8 @@ public sealed class GradientAscent
         using var frozen = new FrozenParameters(model);
         using var generator = new Generator(unchecked((ulong)seed), device);
         using var input = RandomViews.ImageTensor(image, model.Visual.InputResolution, device);   // [1, 3, S, S]
-        using var logits = new Parameter(torch.randn([settings.Batch, settings.Tokens, model.Config.VocabSize], generator: generator, device: device));
+        using var initial = torch.randn([settings.Batch, settings.Tokens, model.Config.VocabSize], generator: generator, device: device);   // N(0, 1)
+        using var logits = new Parameter(initial);
         using var optimizer = CreateOptimizer(logits);
 
         for (int i = 0; i < settings.Iterations; i++)

@@ -2,9 +2,6 @@ using System.Text;
 
 namespace ClipSurgeryWeb.Engine.Opinions;
 
-/// <summary>One row of a token table.</summary>
-public sealed record TokenCount(string Token, int Frequency);
-
 /// <summary>
 /// An image's CLIP opinion as the reference leaves it in <c>tokens_&lt;image&gt;.csv</c>: each word of the LAST
 /// check-in with how often it was counted, in the order first seen. <c>runall</c> labels the maps with every token

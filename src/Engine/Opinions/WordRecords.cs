@@ -2,16 +2,6 @@ using System.Text;
 
 namespace ClipSurgeryWeb.Engine.Opinions;
 
-/// <summary>Where a word was seen: the image and the model that produced it.</summary>
-public sealed record WordSource(string Image, string Model);
-
-/// <summary>A word world record: a word and every image/model that produced it.</summary>
-public sealed record WordRecord(string Word, IReadOnlyList<WordSource> Sources)
-{
-    /// <summary>Length in Unicode code points, as Python's <c>len</c>.</summary>
-    public int Length => WordRecords.Length(Word);
-}
-
 /// <summary>
 /// CLIP's word world records (the reference's <c>FUN_word-world-records.py</c>): every word longer than
 /// <see cref="MinLength"/> characters over all accumulated word lists, once each, longest first. The reference
