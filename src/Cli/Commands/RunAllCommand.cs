@@ -28,6 +28,7 @@ public static class RunAllCommand
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "out" };
         var samPath = new Option<string?>("--sam") { Description = "Segment Anything checkpoint (sam_vit_h/l/b …): also writes a mask per target" };
         var minFrequency = new Option<int>("--min-frequency") { Description = "Draw tokens counted at least this often", DefaultValueFactory = _ => RunAllSettings.Default.MinTargetFrequency };
+        var resolution = new Option<int?>("--resolution") { Description = "Input size of the plain and Surgery maps over all tokens (default: the model's own, as the reference; single-label maps and SAM points use 512)" };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this", DefaultValueFactory = _ => ImageLimits.DefaultMaxPixels };
 
         var command = new Command("runall", "Opinions, CLIP Surgery maps and SAM masks for every image in a folder (resumable)");
@@ -35,6 +36,7 @@ public static class RunAllCommand
         command.Options.Add(output);
         command.Options.Add(samPath);
         command.Options.Add(minFrequency);
+        command.Options.Add(resolution);
         command.Options.Add(maxPixels);
         ga.AddTo(command);
         setup.AddTo(command);
@@ -46,9 +48,11 @@ public static class RunAllCommand
             EngineSetup.Resolved engine;
             try
             {
-                settings = new RunAllSettings(ga.Read(parse), parse.GetValue(minFrequency), Limits: new ImageLimits(parse.GetValue(maxPixels)));
+                settings = new RunAllSettings(ga.Read(parse), parse.GetValue(minFrequency), parse.GetValue(resolution), Limits: new ImageLimits(parse.GetValue(maxPixels)));
                 if (settings.MinTargetFrequency < 1)
                     throw new EngineInputException("--min-frequency", $"{settings.MinTargetFrequency} is below 1");
+                if (settings.SurgeryResolution is { } r && (r < 32 || r > 4096))
+                    throw new EngineInputException("--resolution", $"{r} is outside 32…4096");
                 images = RunAllPipeline.ImagesIn(parse.GetValue(input)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
             }

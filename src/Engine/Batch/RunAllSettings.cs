@@ -25,5 +25,10 @@ public sealed record RunAllSettings(
         Opinions.Validate(contextLength);
         if (MinTargetFrequency < 1)
             throw new EngineInputException("min-frequency", $"{MinTargetFrequency} is below 1");
+        foreach (var (name, size) in new[] { ("resolution", SurgeryResolution), ("single resolution", (int?)SingleResolution) })
+        {
+            if (size is { } r && (r < 32 || r > 4096))
+                throw new EngineInputException(name, $"{r} is outside 32…4096");
+        }
     }
 }

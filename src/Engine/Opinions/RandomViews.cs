@@ -68,7 +68,7 @@ public static class RandomViews
     {
         using var scope = torch.NewDisposeScope();
         var mean = torch.tensor(ClipPreprocessor.Mean, device: images.device).view(1, 3, 1, 1);   // [3] -> [1, 3, 1, 1]
-        var std = torch.tensor(ClipPreprocessor.Std, device: images.device).view(1, 3, 1, 1);
+        var std = torch.tensor(ClipPreprocessor.Std, device: images.device).view(1, 3, 1, 1);     // [3] -> [1, 3, 1, 1]
         return ((images - mean) / std).MoveToOuterDisposeScope();
     }
 }
