@@ -12,6 +12,9 @@ public static class CliApp
         {
             ExplainCommand.Create(reporter),
             SegmentCommand.Create(reporter),
+            OpinionsCommand.Create(reporter),
+            RecordsCommand.Create(reporter),
+            RunAllCommand.Create(reporter),
         };
 
     public static Task<int> RunAsync(string[] args, Reporter reporter, CancellationToken ct = default) =>

@@ -10,4 +10,7 @@ public static class ExitCodes
 
     /// <summary>Nothing could run: bad options, or a model or vocabulary that cannot be used.</summary>
     public const int Unusable = 2;
+
+    /// <summary>Cancelled (Ctrl+C) before every input was done; finished outputs are kept, a rerun continues.</summary>
+    public const int Interrupted = 130;
 }

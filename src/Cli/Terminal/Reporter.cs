@@ -6,13 +6,16 @@ namespace ClipSurgeryWeb.Cli.Terminal;
 /// Everything the CLI tells a person goes to stderr (stdout stays free for data such as <c>records --json</c>):
 /// one-line errors and progress lines. Colour only when stderr is a terminal.
 /// </summary>
-public sealed class Reporter(TextWriter err, bool color)
+public sealed class Reporter(TextWriter err, bool color, TextWriter? output = null)
 {
     public Reporter() : this(Console.Error, !Console.IsErrorRedirected)
     {
     }
 
     public TextWriter Writer => err;
+
+    /// <summary>Where data goes (tables, JSON): stdout unless a test gives another writer.</summary>
+    public TextWriter Output => output ?? Console.Out;
 
     public bool Interactive => color;
 

@@ -2,30 +2,34 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
 using TorchSharp.PyBridge;
-using ClipSurgeryWeb.Engine.Output;
 using ClipSurgeryWeb.Engine.Overlay;
+using ClipSurgeryWeb.Engine.Storage;
 using static TorchSharp.torch;
 
 namespace ClipSurgeryWeb.Engine.Explaining;
 
 /// <summary>
-/// Writes one image's explanation into its folder: an overlay PNG per map and, on request, <c>maps.safetensors</c>
+/// Writes one image's explanation: an overlay PNG per map and, on request, <c>maps.safetensors</c>
 /// (float32 <c>&lt;mode&gt;.&lt;label&gt;</c> [H, W]; int64 <c>points.&lt;label&gt;</c> [K, 2] as (x, y) and
-/// <c>point_labels.&lt;label&gt;</c> [K] for single-label maps), all at once through <see cref="StagedFolder"/>.
+/// <c>point_labels.&lt;label&gt;</c> [K] for single-label maps).
 /// </summary>
 public static class ExplanationWriter
 {
-    /// <summary>Writes a new folder all at once (the CLI): nothing of it exists until everything is written.</summary>
-    public static IReadOnlyList<string> Write(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps) =>
-        StagedFolder.Write(folder, staging => WriteFiles(explanation, image, staging, saveMaps, onFile: null));
+    /// <summary>Writes a new folder whole or not at all (<see cref="StagedFolder"/>): the CLI's outputs.</summary>
+    public static IReadOnlyList<string> Write(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps)
+    {
+        using var staged = new StagedFolder(folder);
+        var files = WriteFiles(explanation, image, staged.Path, saveMaps);
+        staged.Publish();
+        return files;
+    }
 
     /// <summary>
-    /// Writes into an existing folder one file at a time, each renamed into place when complete, and announces each
-    /// through <paramref name="onFile"/> (the web jobs show a heatmap as soon as it exists).
+    /// Writes into an existing <paramref name="directory"/> one file at a time, each renamed into place when complete
+    /// and announced through <paramref name="onFile"/> (the web jobs show a heatmap as soon as it exists).
     /// </summary>
-    public static IReadOnlyList<string> WriteFiles(Explanation explanation, Image<Rgb24> image, string folder, bool saveMaps, Action<string>? onFile)
+    public static IReadOnlyList<string> WriteFiles(Explanation explanation, Image<Rgb24> image, string directory, bool saveMaps, Action<string>? onFile = null)
     {
-        Directory.CreateDirectory(folder);
         var rgb = new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(rgb);
         var files = new List<string>();
@@ -33,13 +37,13 @@ public static class ExplanationWriter
         {
             var name = OutputNames.Png(map);
             using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Values), image.Width, image.Height);
-            AtomicFile.Write(Path.Combine(folder, name), tmp => overlay.SaveAsPng(tmp));
+            AtomicFile.Write(Path.Combine(directory, name), temporary => overlay.SaveAsPng(temporary));
             files.Add(name);
             onFile?.Invoke(name);
         }
         if (saveMaps)
         {
-            AtomicFile.Write(Path.Combine(folder, OutputNames.MapsFile), tmp => WriteMaps(explanation, tmp));
+            AtomicFile.Write(Path.Combine(directory, OutputNames.MapsFile), temporary => WriteMaps(explanation, temporary));
             files.Add(OutputNames.MapsFile);
             onFile?.Invoke(OutputNames.MapsFile);
         }

@@ -1,5 +1,5 @@
 using ClipSurgeryWeb.Engine.Explaining;
-using ClipSurgeryWeb.Engine.Output;
+using ClipSurgeryWeb.Engine.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using TorchSharp;
@@ -18,8 +18,13 @@ public static class SegmentationWriter
     public const string MasksFile = "masks.safetensors";
 
     /// <summary>Writes a new folder all at once (the CLI).</summary>
-    public static IReadOnlyList<string> Write(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string folder) =>
-        StagedFolder.Write(folder, staging => WriteFiles(results, image, staging, onFile: null));
+    public static IReadOnlyList<string> Write(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string folder)
+    {
+        using var staged = new StagedFolder(folder);
+        var files = WriteFiles(results, image, staged.Path, onFile: null);
+        staged.Publish();
+        return files;
+    }
 
     /// <summary>Writes into an existing folder (beside maps), each file renamed into place when complete and announced.</summary>
     public static IReadOnlyList<string> WriteFiles(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string folder, Action<string>? onFile)

@@ -1,0 +1,12 @@
+namespace ClipSurgeryWeb.Engine.Batch;
+
+/// <summary>Kinds of <see cref="IndexedFile"/>.</summary>
+public static class FileKinds
+{
+    public const string Tokens = "tokens";
+    public const string Words = "words";
+    public const string Opinion = "opinion";
+    public const string Map = "map";
+    public const string Mask = "mask";
+    public const string MaskOverlay = "mask-overlay";
+}
