@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Explain;
@@ -31,7 +32,10 @@ public static class JobsExtensions
         var jobs = options.Jobs;
         var services = builder.Services;
 
-        services.AddClipEngine();
+        services.AddClipEngine(new EngineClipEngineSettings(
+            options.ModelsPath(builder.Environment.ContentRootPath),
+            options.VocabularyPath(builder.Environment.ContentRootPath),
+            ComputeDevice.Parse(options.Device)));
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<RunCancellations>();
         services.AddScoped<RunLoop>();
@@ -104,13 +108,13 @@ public static class JobsExtensions
     }
 
     /// <summary>
-    /// THE ENGINE REGISTRATION POINT. Until the numeric engine lands this registers <see cref="EngineNotWiredClipEngine"/>;
-    /// replace that line with <c>services.TryAddSingleton&lt;IClipEngine, EngineClipEngine&gt;()</c>.
-    /// TryAdd, so a host or a test that registered its own <see cref="IClipEngine"/> first keeps it.
+    /// The numeric engine behind <see cref="IClipEngine"/>. TryAdd, so a host or a test that registered its own
+    /// <see cref="IClipEngine"/> first keeps it.
     /// </summary>
-    public static IServiceCollection AddClipEngine(this IServiceCollection services)
+    public static IServiceCollection AddClipEngine(this IServiceCollection services, EngineClipEngineSettings settings)
     {
-        services.TryAddSingleton<IClipEngine, EngineNotWiredClipEngine>();
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton<IClipEngine, EngineClipEngine>();
         return services;
     }
 }

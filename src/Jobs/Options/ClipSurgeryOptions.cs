@@ -14,6 +14,9 @@ public sealed class ClipSurgeryOptions
     /// <summary>CLIP's BPE vocabulary (bpe_simple_vocab_16e6.txt.gz).</summary>
     public string VocabPath { get; set; } = "models/bpe_simple_vocab_16e6.txt.gz";
 
+    /// <summary>Where the engine computes: "auto" (CUDA when TorchSharp reports it, else CPU), "cpu" or "cuda".</summary>
+    public string Device { get; set; } = "auto";
+
     /// <summary>Folder for the SQLite databases, uploads and results.</summary>
     public string DataDir { get; set; } = "App_Data";
 
@@ -36,6 +39,8 @@ public sealed class ClipSurgeryOptions
                                 || Database.Equals("Postgres", StringComparison.OrdinalIgnoreCase);
 
     public string ModelsPath(string contentRoot) => Resolve(contentRoot, ModelsDir);
+
+    public string VocabularyPath(string contentRoot) => Resolve(contentRoot, VocabPath);
 
     public string DataPath(string contentRoot) => Resolve(contentRoot, DataDir);
 

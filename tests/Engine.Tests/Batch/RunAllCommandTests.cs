@@ -39,7 +39,7 @@ public sealed class RunAllCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.SomeFailed, resumed.ExitCode);
         Assert.Contains("[1/3] aaah.png: finished before, skipped", resumed.Errors);
-        Assert.Contains($"error: [2/3] broken.png: {temp["in/broken.png"]}: not an image", resumed.Errors);
+        Assert.Contains($"error: [2/3] broken.png: {temp["in/broken.png"]}: not a readable image", resumed.Errors);
         Assert.Contains("[3/3] bwcat_cat.png: ", resumed.Errors);
         Assert.Equal(aaah.Finished, RunAllPipeline.FinishedIndex(temp["out/aaah"])!.Finished);
         var cat = RunAllPipeline.FinishedIndex(temp["out/bwcat_cat"]);

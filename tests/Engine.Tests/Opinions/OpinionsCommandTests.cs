@@ -43,7 +43,7 @@ public sealed class OpinionsCommandTests : IDisposable
         var run = await Opinions(temp["out"], broken, Shared.Image("bwcat_dog.png"));
 
         Assert.Equal(ExitCodes.SomeFailed, run.ExitCode);
-        Assert.Contains($"error: {broken}: not an image", run.Errors);
+        Assert.Contains($"error: {broken}: not a readable image", run.Errors);
         Assert.True(File.Exists(Path.Combine(temp["out"], "bwcat_dog", OpinionFiles.TokensFile)));
         Assert.False(Directory.Exists(Path.Combine(temp["out"], "broken")));
     }

@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Hosting;
+using ClipSurgeryWeb.Engine.Imaging;
+using ClipSurgeryWeb.Engine.Opinions;
+using ClipSurgeryWeb.Engine.Segmentation;
+using ClipSurgeryWeb.Engine.Tokenization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using EngineDownloadProgress = ClipSurgeryWeb.Engine.Checkpoints.DownloadProgress;
+using EngineOpinionProgress = ClipSurgeryWeb.Engine.Opinions.OpinionProgress;
+
+namespace ClipSurgeryWeb.Jobs.Engine;
+
+/// <summary>
+/// <see cref="IClipEngine"/> on the real engine. One CLIP model and one SAM model stay loaded between calls (the
+/// "gpu" queue has one worker, so consecutive images of a run reuse them); numeric calls are serialised, as the
+/// device holds one model at a time. Checkpoint inspection is cached per (path, size, modification time).
+/// </summary>
+public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipEngine, IDisposable
+{
+    private static readonly string[] CheckpointExtensions = [".pt", ".pth", ".safetensors", ".bin"];
+
+    private readonly Lock gate = new();
+    private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), InstalledModel> inspected = new();
+    private ClipTokenizer? tokenizer;
+    private ClipExplainer? explainer;
+    private (string Path, SamModel Model)? sam;
+
+    public IReadOnlyList<string> OfficialClipModels { get; } = ModelCatalog.Clip.Select(m => m.Name).ToArray();
+
+    public IReadOnlyList<string> OfficialSamModels { get; } = ModelCatalog.Sam.Select(m => m.Name).ToArray();
+
+    public IReadOnlyList<InstalledModel> ListModels(string modelsDir)
+    {
+        if (!Directory.Exists(modelsDir))
+            return [];
+        var models = new List<InstalledModel>();
+        foreach (var file in Directory.EnumerateFiles(modelsDir).Order(StringComparer.Ordinal))
+        {
+            if (!CheckpointExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
+                continue;
+            try
+            {
+                models.Add(Inspect(file));
+            }
+            catch (EngineInputException)
+            {
+                // Not a checkpoint (a partial download, a stray file): not listed.
+            }
+        }
+        return models;
+    }
+
+    public InstalledModel Inspect(string checkpointPath)
+    {
+        var file = new FileInfo(checkpointPath);
+        if (!file.Exists)
+            throw new EngineInputException(file.Name, "file not found");
+        return inspected.GetOrAdd((file.FullName, file.Length, file.LastWriteTimeUtc), _ => Examine(file));
+    }
+
+    public void Download(string officialName, string modelsDir, IProgress<DownloadProgress> progress, CancellationToken ct)
+    {
+        var official = ModelCatalog.FindClip(officialName) ?? ModelCatalog.FindSam(officialName)
+            ?? throw new EngineInputException(officialName, $"not an official model ({string.Join(", ", OfficialClipModels.Concat(OfficialSamModels))})");
+        using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
+        var relay = new Relay<EngineDownloadProgress>(p => progress.Report(new DownloadProgress(p.BytesDone, p.BytesTotal)));
+        new ModelDownloader(http).DownloadAsync(official, modelsDir, relay, ct).GetAwaiter().GetResult();
+    }
+
+    public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    {
+        var request = new ExplainRequest(spec.Labels, spec.Targets, spec.Resolution, ExplainModes.Parse(string.Join(",", spec.Modes)));
+        lock (gate)
+        {
+            var clip = Clip(spec.ModelPath);
+            using var image = ImageLoader.Load(imagePath);
+            var explanation = clip.Explain(image, request, ct);
+            Directory.CreateDirectory(outputDir);
+            ExplanationWriter.WriteFiles(explanation, image, outputDir, saveMaps: true, onFile);
+        }
+    }
+
+    public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
+    {
+        var settings = new OpinionSettings(spec.Iterations, spec.Batch, spec.Tokens, spec.Views, Seed: spec.Seed);
+        lock (gate)
+        {
+            var clip = Clip(spec.ModelPath);
+            settings.Validate(clip.Model.Config.ContextLength);
+            using var image = ImageLoader.Load(imagePath);
+            var relay = new Relay<EngineOpinionProgress>(p => onProgress(new OpinionProgress(p.Iteration, p.Iterations, p.Loss, p.BestText)));
+            var result = new GradientAscent(clip.Model, Tokenizer()).Run(image, settings, relay, ct);
+            Directory.CreateDirectory(outputDir);
+            OpinionFiles.WriteInto(outputDir, result, OpinionInfo.From(result, Path.GetFileName(imagePath), Path.GetFileName(spec.ModelPath), clip.ModelSha256));
+            return new OpinionOutcome(result.Tokens.Rows.Select(r => new TokenCount(r.Token, r.Frequency)).ToArray(), result.Words);
+        }
+    }
+
+    public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    {
+        lock (gate)
+        {
+            var clip = Clip(spec.ClipModelPath);
+            var segmenter = new TextSegmenter(clip, Sam(spec.SamModelPath, clip.Device));
+            using var image = ImageLoader.Load(imagePath);
+            var results = segmenter.Segment(image, spec.Targets, ct);
+            Directory.CreateDirectory(outputDir);
+            SegmentationWriter.WriteFiles(results, image, outputDir, onFile);
+        }
+    }
+
+    /// <summary>The loaded CLIP model for <paramref name="path"/>, loading it (and dropping the previous one) when it changes.</summary>
+    private ClipExplainer Clip(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (explainer is not null && explainer.CheckpointPath == full && explainer.ModelSha256 == FileChecksum.Sha256(full))
+            return explainer;
+        explainer?.Dispose();
+        explainer = null;
+        explainer = ClipExplainer.Load(full, Tokenizer(), new EngineOptions(settings.Device, settings.TextCacheDir));
+        return explainer;
+    }
+
+    private SamModel Sam(string path, TorchSharp.torch.Device device)
+    {
+        var full = Path.GetFullPath(path);
+        if (sam is { } loaded && loaded.Path == full)
+            return loaded.Model;
+        sam?.Model.Dispose();
+        sam = null;
+        try
+        {
+            sam = (full, SamModel.Load(full, device));
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            throw new EngineInputException(Path.GetFileName(full), e.Message, e);
+        }
+        return sam.Value.Model;
+    }
+
+    private ClipTokenizer Tokenizer()
+    {
+        if (tokenizer is not null)
+            return tokenizer;
+        var path = settings.VocabPath;
+        if (!File.Exists(path))
+        {
+            // The default vocabulary location is the models folder: fetch the pinned, checksummed file once.
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            if (Path.GetFileName(path) != ModelCatalog.Vocabulary.FileName)
+                throw new EngineInputException(path, "vocabulary file not found");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            path = new ModelResolver(folder, new ModelDownloader(http)).ResolveVocabularyAsync(null, null, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        try
+        {
+            tokenizer = ClipTokenizer.FromFile(path);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new EngineInputException(path, e.Message, e);
+        }
+        return tokenizer;
+    }
+
+    /// <summary>Reads a checkpoint's keys to tell CLIP from SAM; names official files by checksum.</summary>
+    private static InstalledModel Examine(FileInfo file)
+    {
+        var format = CheckpointFile.DetectFormat(file.FullName);
+        string kind;
+        using (var sd = StateDict.Load(file.FullName))
+        {
+            if (sd.Contains("text_projection"))
+            {
+                ClipConfig.FromStateDict(sd);   // refuses a CLIP-looking file whose sizes do not add up
+                kind = "clip";
+            }
+            else if (sd.Contains("image_encoder.patch_embed.proj.weight") && sd.Contains("mask_decoder.iou_prediction_head.layers.0.weight"))
+            {
+                kind = "sam";
+            }
+            else
+            {
+                throw new EngineInputException(file.Name, "neither a CLIP nor a Segment Anything checkpoint");
+            }
+        }
+        var sha = FileChecksum.Sha256(file.FullName);
+        var formatName = format switch
+        {
+            CheckpointFormat.TorchScript => "torchscript",
+            CheckpointFormat.Safetensors => "safetensors",
+            _ => "state-dict",
+        };
+        return new InstalledModel(Path.GetFileNameWithoutExtension(file.Name), file.FullName, kind, formatName, file.Length, sha,
+            ModelCatalog.FindBySha256(sha)?.Name);
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            explainer?.Dispose();
+            sam?.Model.Dispose();
+        }
+    }
+
+    /// <summary>Reports on the calling thread.</summary>
+    private sealed class Relay<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
