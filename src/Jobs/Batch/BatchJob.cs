@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Batch;
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Models;
@@ -9,8 +10,8 @@ namespace ClipSurgeryWeb.Jobs.Batch;
 
 /// <summary>
 /// The "runall" batch, per image: CLIP opinions → labels = all tokens, targets = tokens counted at least
-/// <see cref="MinTargetCount"/> times → plain CLIP, Surgery and single-label Surgery maps at 512 → SAM masks (when a SAM
-/// model was chosen). An image whose opinions were already stored skips them on resume.
+/// <see cref="MinTargetCount"/> times → plain CLIP and Surgery maps (model's own size), single-label Surgery maps at 512 →
+/// SAM masks (when a SAM model was chosen). An image whose opinions were already stored skips them on resume.
 /// </summary>
 [Queue(Queues.Gpu)]
 [AutomaticRetry(Attempts = 3)]
@@ -33,13 +34,19 @@ public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine eng
 
             work.SetStage("explain", 0.6);
             var clip = models.RequireClip(settings.ModelName!).Path;
-            var explain = new ExplainSpec(clip, labels, targets, settings.Resolution ?? 512, settings.Modes);
-            engine.Explain(explain, work.ImagePath, work.OutputDir, file =>
+            // As the engine's RunAllPipeline (and the reference's run_surgery.py): maps over the label set at the
+            // model's own size unless a resolution was asked for, single-label maps (SAM's points) at 512.
+            var overLabels = settings.Modes.Where(m => m != "single").ToList();
+            var expected = targets.Count * settings.Modes.Count;
+            void OnFile(string file)
             {
                 work.AddFile(file);
-                work.Report(0.6 + 0.25 * Math.Min(1, CountFiles(work, "heatmap") / (double)(targets.Count * settings.Modes.Count)));
-            }, work.Token);
-
+                work.Report(0.6 + 0.25 * Math.Min(1, CountFiles(work, "heatmap") / (double)expected));
+            }
+            if (overLabels.Count > 0)
+                engine.Explain(new ExplainSpec(clip, labels, targets, settings.Resolution, overLabels), work.ImagePath, work.OutputDir, OnFile, work.Token);
+            if (settings.Modes.Contains("single") || settings.SamModelName is not null)
+                engine.Explain(new ExplainSpec(clip, labels, targets, settings.Resolution ?? RunAllSettings.DefaultSingleResolution, ["single"]), work.ImagePath, work.OutputDir, OnFile, work.Token);
             if (settings.SamModelName is null)
                 return;
             work.SetStage("segment", 0.85);

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Web.Tests.Support;
+
+namespace ClipSurgeryWeb.Web.Tests.Integration;
+
+/// <summary>The job flow on the real engine with the tiny fixture models: real heatmaps, masks, opinions and a batch.</summary>
+public sealed class RealEngineTests : IDisposable
+{
+    private readonly ClipSurgeryAppFactory factory = RealEngine.Factory();
+
+    public void Dispose()
+    {
+        factory.Dispose();
+        ((IDisposable)factory.Engine).Dispose();
+        factory.DeleteFiles();
+    }
+
+    private static async Task<Guid> Upload(AppClient client, string sample)
+    {
+        var response = await client.UploadAsync(sample, await File.ReadAllBytesAsync(RealEngine.Sample(sample)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(AppClient.Json)).GetProperty("saved")[0].GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public void The_models_page_lists_the_fixture_models_by_kind_and_format()
+    {
+        var models = factory.Engine.ListModels(factory.ModelsDir);
+        Assert.Equal([("clip", "torchscript"), ("sam", "state-dict")], models.Select(m => (m.Kind, m.Format)));
+        Assert.All(models, m => Assert.Equal(64, m.Sha256.Length));
+    }
+
+    [Fact]
+    public async Task Explain_writes_Surgery_plain_and_single_heatmaps_and_SAM_masks()
+    {
+        using var client = await AppClient.LoginAsync(factory);
+        var image = await Upload(client, "demo.jpg");
+
+        var runId = await client.StartAsync("explain", new
+        {
+            imageIds = new[] { image }, model = RealEngine.ClipModel, labels = new[] { "person", "bench", "sky" },
+            targets = new[] { "bench", "person+bench" }, modes = new[] { "cs", "plain", "single" }, samModel = RealEngine.SamModel,
+        });
+        var run = await client.WaitForFinishAsync(runId, timeoutMs: 120_000);
+
+        Assert.True(run.Status == "Succeeded", run.Images.Single().Error ?? run.Error);
+        var files = run.Images.Single().Files;
+        Assert.Equal(
+            ["cs_bench.png", "cs_person+bench.png", "plain_bench.png", "plain_person+bench.png", "single_bench.png", "single_person+bench.png"],
+            files.Where(f => f.Kind == "heatmap").Select(f => f.FileName).Order());
+        Assert.Contains(files, f => f.FileName == "maps.safetensors");
+        Assert.Contains(files, f => f.FileName == "mask_person+bench.png");
+        Assert.Contains(files, f => f.FileName == "masks.safetensors");
+        foreach (var heatmap in files.Where(f => f.Kind == "heatmap"))
+            Assert.True(TestImages.IsPng(await client.Http.GetByteArrayAsync(heatmap.Url)));
+    }
+
+    [Fact]
+    public async Task Opinions_and_a_batch_run_on_the_real_engine()
+    {
+        using var client = await AppClient.LoginAsync(factory);
+        var image = await Upload(client, "bwcat_cat.png");
+
+        var opinions = await client.WaitForFinishAsync(
+            await client.StartAsync("opinions", new { imageIds = new[] { image }, model = RealEngine.ClipModel, iterations = 2 }), timeoutMs: 180_000);
+        Assert.True(opinions.Status == "Succeeded", opinions.Images.Single().Error ?? opinions.Error);
+        Assert.NotEmpty(opinions.Images.Single().Tokens);
+        Assert.Contains(opinions.Images.Single().Files, f => f.FileName == "tokens.csv");
+
+        var batch = await client.WaitForFinishAsync(
+            await client.StartAsync("batch", new { imageIds = new[] { image }, model = RealEngine.ClipModel, iterations = 2 }), timeoutMs: 180_000);
+        Assert.True(batch.Status == "Succeeded", batch.Images.Single().Error ?? batch.Error);
+    }
+}
