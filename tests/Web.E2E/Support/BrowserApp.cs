@@ -11,7 +11,7 @@ namespace ClipSurgeryWeb.Web.E2E.Support;
 /// The app on real Kestrel (a free loopback port) and Debian's Chromium driven by Playwright. Screenshots go to
 /// screenshots/ in the test output folder. Set CLIPSURGERY_E2E_CHROMIUM to use another Chromium binary.
 /// </summary>
-public sealed class BrowserApp : IAsyncLifetime
+public class BrowserApp : IAsyncLifetime
 {
     public static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -32,7 +32,7 @@ public sealed class BrowserApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Factory = ClipSurgeryAppFactory.Fresh(Engine);
+        Factory = CreateFactory();
         Factory.UseKestrel(0);
         Factory.StartServer();
         var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
@@ -46,6 +46,9 @@ public sealed class BrowserApp : IAsyncLifetime
             Args = ChromiumArgs,
         });
     }
+
+    /// <summary>The installation under test: the fake engine here; <see cref="RealEngineBrowserApp"/> runs the real one.</summary>
+    protected virtual ClipSurgeryAppFactory CreateFactory() => ClipSurgeryAppFactory.Fresh(Engine);
 
     public async Task<IPage> LoggedInPageAsync(IBrowserContext context)
     {
