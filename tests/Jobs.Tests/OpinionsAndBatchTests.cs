@@ -91,6 +91,7 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
 
         Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
         Assert.Equal(1, _host.Fake.CallsFor("opinions", image.Id.ToString("N")));
-        Assert.Equal(2, _host.Fake.CallsFor("explain", image.Id.ToString("N")));
+        // The failed first pass stopped at its first explain call; the retry makes both (maps over the labels, then single-label at 512).
+        Assert.Equal(1 + 2, _host.Fake.CallsFor("explain", image.Id.ToString("N")));
     }
 }
