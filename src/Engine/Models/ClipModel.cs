@@ -70,11 +70,14 @@ public sealed class ClipModel : nn.Module
     /// <summary>
     /// The text tower from token embeddings <c>[B, L, W]</c> (soft one-hot sequences in gradient ascent) with the
     /// feature taken at <paramref name="featureIndex"/> <c>[B]</c>. Returns <c>[B, D]</c>.
+    /// The attention is causal, so no position after the last feature index can change a feature: the sequence is
+    /// cut there (prompts are ~10 of the 77 positions), which gives the same numbers several times faster.
     /// </summary>
     public Tensor EncodeTokenEmbeddings(Tensor embeddings, Tensor featureIndex)
     {
         using var scope = torch.NewDisposeScope();
-        var x = embeddings + positional_embedding;           // [B, L, W]
+        long length = Math.Min(featureIndex.max().item<long>() + 1, embeddings.shape[1]);
+        var x = embeddings[.., ..(int)length] + positional_embedding[..(int)length];   // [B, L', W]
         x = transformer.forward(x);
         x = ln_final.forward(x);
         var rows = torch.arange(x.shape[0], device: x.device);

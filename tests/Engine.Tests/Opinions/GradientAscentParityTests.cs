@@ -87,16 +87,15 @@ public sealed class GradientAscentParityTests(GradientAscentGolden ga) : IClassF
     }
 
     [Fact]
-    public void Adam_step_on_our_gradient_matches_the_reference_within_what_adams_epsilon_allows()
+    public void Adam_step_on_our_gradient_matches_the_reference_within_1e4_relative_where_values_are_large()
     {
-        // The first Adam step is lr·g/(|g| + 1e-8): where |g| ≪ 1e-8 it amplifies a gradient difference by up to
-        // lr/ε = 5e8, so float rounding of ~5e-13 in g (1e-6 of its largest value) moves a few logits by ~2e-4.
+        // The bound: 1e-4, relative where values are large, i.e. |Δ| ≤ 1e-4 · max(1, |expected|).
+        // (The first Adam step is lr·g/(|g| + 1e-8): where |g| ≪ 1e-8 it magnifies float rounding in g.)
         var expected = GradientAscentGolden.Get("ga.normu1");
         using var diff = (expected - ga.Logits.detach()).abs();
-        var worst = diff.max().item<float>();
-        var within = diff.le(Tolerance).to(ScalarType.Float64).mean().item<double>();
-        Assert.True(worst <= 5e-4, $"worst logit differs by {worst:G3}");
-        Assert.True(within >= 0.9999, $"only {within:P4} of the logits are within {Tolerance}");
+        using var bound = expected.abs().clamp_min(1.0) * Tolerance;
+        using var excess = (diff - bound).max();
+        Assert.True(excess.item<float>() <= 0, $"a logit exceeds its bound by {excess.item<float>():G3} (max abs difference {diff.max().item<float>():G3})");
     }
 
     private static double MaxAbs(Tensor t)
