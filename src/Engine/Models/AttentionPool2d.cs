@@ -40,7 +40,7 @@ public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         x = Tokens(x);
         var o = F.scaled_dot_product_attention(Heads(q_proj.forward(x)), Heads(k_proj.forward(x)), Heads(v_proj.forward(x)));
-        return c_proj.forward(MergeHeads(o)).MoveToOuterDisposeScope();    // [B, 1+N, D]
+        return c_proj.forward(AttentionHeads.Merge(o)).MoveToOuterDisposeScope();    // [B, 1+N, D]
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         x = Tokens(x);
         var v = Heads(v_proj.forward(x));
         var o = F.scaled_dot_product_attention(v, v, v);
-        return c_proj.forward(MergeHeads(o)).MoveToOuterDisposeScope();    // [B, 1+N, D]
+        return c_proj.forward(AttentionHeads.Merge(o)).MoveToOuterDisposeScope();    // [B, 1+N, D]
     }
 
     /// <summary><c>[B, C, H, W]</c> -> mean token + grid tokens + position embedding, <c>[B, 1+HW, C]</c>.</summary>
@@ -68,17 +68,7 @@ public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         return x + positions.ForSide(side);
     }
 
-    private Tensor Heads(Tensor x)
-    {
-        var (b, l, c) = (x.shape[0], x.shape[1], x.shape[2]);
-        return x.view(b, l, heads, c / heads).transpose(1, 2);          // [B, L, C] -> [B, H, L, d]
-    }
-
-    private static Tensor MergeHeads(Tensor o)
-    {
-        var (b, h, l, d) = (o.shape[0], o.shape[1], o.shape[2], o.shape[3]);
-        return o.transpose(1, 2).reshape(b, l, h * d);                  // [B, H, L, d] -> [B, L, C]
-    }
+    private Tensor Heads(Tensor x) => AttentionHeads.Split(x, heads);
 
     protected override void Dispose(bool disposing)
     {

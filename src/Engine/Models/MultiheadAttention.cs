@@ -37,7 +37,7 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         var (q, k, v) = ProjectHeads(x);
         var o = F.scaled_dot_product_attention(q, k, v, is_casual: causal);  // [B, H, L, d]
-        return out_proj.forward(MergeHeads(o)).MoveToOuterDisposeScope();
+        return out_proj.forward(AttentionHeads.Merge(o)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -51,8 +51,8 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         var (q, k, v) = ProjectHeads(x);
         var ori = F.scaled_dot_product_attention(q, k, v);   // softmax(q kᵀ·s) v, [B, H, L, d]
         var vv = F.scaled_dot_product_attention(v, v, v);    // softmax(v vᵀ·s) v, [B, H, L, d]
-        var xNew = out_proj.forward(MergeHeads(vv));
-        var xOri = out_proj.forward(MergeHeads(ori));
+        var xNew = out_proj.forward(AttentionHeads.Merge(vv));
+        var xOri = out_proj.forward(AttentionHeads.Merge(ori));
         return (xNew.MoveToOuterDisposeScope(), xOri.MoveToOuterDisposeScope());
     }
 
@@ -63,11 +63,5 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
             .view(b, l, 3, heads, c / heads)                   // [B, L, 3, H, d]
             .permute(2, 0, 3, 1, 4);                           // [3, B, H, L, d]
         return (qkv[0], qkv[1], qkv[2]);
-    }
-
-    private static Tensor MergeHeads(Tensor o)
-    {
-        var (b, h, l, d) = (o.shape[0], o.shape[1], o.shape[2], o.shape[3]);
-        return o.transpose(1, 2).reshape(b, l, h * d);         // [B, H, L, d] -> [B, L, C]
     }
 }
