@@ -9,4 +9,7 @@ public static class FileKinds
     public const string Map = "map";
     public const string Mask = "mask";
     public const string MaskOverlay = "mask-overlay";
+
+    /// <summary><c>masks.safetensors</c>: every target's mask, points and score.</summary>
+    public const string Masks = "masks";
 }

@@ -123,38 +123,18 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
         return new Explanation(image.Height, image.Width, [.. overLabels.Maps, .. single.Maps]);
     }
 
-    /// <summary>Per single-label map: SAM from its points, the best of 3 masks → <c>mask_&lt;target&gt;.png</c> and <c>overlay_&lt;target&gt;.png</c>.</summary>
+    /// <summary>Per single-label map: SAM from its points, the best of 3 masks (<see cref="TextSegmenter"/>), written by <see cref="SegmentationWriter"/>.</summary>
     private IEnumerable<IndexedFile> Segment(Image<Rgb24> image, IEnumerable<Heatmap> singleMaps, string directory, CancellationToken ct)
     {
-        var files = new List<IndexedFile>();
-        using var predictor = new SamPredictor(sam!);
-        predictor.SetImage(image);
-        foreach (var map in singleMaps)
+        var maps = singleMaps.ToList();
+        var results = new TextSegmenter(explainer, sam!).Segment(image, maps, ct);
+        SegmentationWriter.WriteFiles(results, image, directory, onFile: null);
+        foreach (var (map, r) in maps.Zip(results))
         {
-            ct.ThrowIfCancellationRequested();
-            var prompt = map.Points!;
-            var points = prompt.Points.ToArray();
-            var pointLabels = prompt.Labels.ToArray();
-            var prediction = predictor.Predict(points, pointLabels, multimaskOutput: true);
-            var best = prediction.BestIndex;
-            var mask = prediction.Mask(best);
-            var safe = OutputNames.Safe(map.Target);
-
-            var maskName = $"mask_{safe}.png";
-            var pixels = new byte[mask.Length];
-            for (int i = 0; i < mask.Length; i++)
-                pixels[i] = mask[i] == 0 ? (byte)0 : (byte)255;
-            using (var maskImage = Image.LoadPixelData<L8>(pixels, image.Width, image.Height))
-                maskImage.SaveAsPng(Path.Combine(directory, maskName));
-
-            var overlayName = $"overlay_{safe}.png";
-            using (var overlay = MaskOverlay.Render(image, mask, points, pointLabels))
-                overlay.SaveAsPng(Path.Combine(directory, overlayName));
-
-            var score = prediction.Scores.Span[best];
-            files.Add(new IndexedFile(maskName, FileKinds.Mask, map.Target, Resolution: map.Resolution, Score: score));
-            files.Add(new IndexedFile(overlayName, FileKinds.MaskOverlay, map.Target, Resolution: map.Resolution, Score: score));
+            var safe = OutputNames.Safe(r.Target);
+            yield return new IndexedFile($"mask_{safe}.png", FileKinds.Mask, r.Target, Resolution: map.Resolution, Score: r.Score);
+            yield return new IndexedFile($"overlay_{safe}.png", FileKinds.MaskOverlay, r.Target, Resolution: map.Resolution, Score: r.Score);
         }
-        return files;
+        yield return new IndexedFile(SegmentationWriter.MasksFile, FileKinds.Masks);
     }
 }

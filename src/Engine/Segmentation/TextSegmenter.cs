@@ -18,11 +18,21 @@ public sealed class TextSegmenter(ClipExplainer explainer, SamModel sam)
     public IReadOnlyList<SegmentResult> Segment(Image<Rgb24> image, IReadOnlyList<string> targets, CancellationToken ct = default)
     {
         var explanation = explainer.Explain(image, new ExplainRequest([], targets, PointResolution, ExplainMode.Single), ct);
+        return Segment(image, explanation.Maps, ct);
+    }
+
+    /// <summary>Masks from single-label maps already drawn (their points), without explaining again.</summary>
+    public IReadOnlyList<SegmentResult> Segment(Image<Rgb24> image, IEnumerable<Heatmap> singleMaps, CancellationToken ct = default)
+    {
         using var predictor = new SamPredictor(sam);
         predictor.SetImage(image);
-        return explanation.Maps
-            .Select(map => Predict(predictor, map.Target, map.Points ?? SamPrompt.Empty))
-            .ToArray();
+        var results = new List<SegmentResult>();
+        foreach (var map in singleMaps)
+        {
+            ct.ThrowIfCancellationRequested();
+            results.Add(Predict(predictor, map.Target, map.Points ?? SamPrompt.Empty));
+        }
+        return results;
     }
 
     /// <summary>SAM prompted with given points (no CLIP): the best of three masks.</summary>

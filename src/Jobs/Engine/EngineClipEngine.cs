@@ -28,6 +28,9 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
     private ClipExplainer? explainer;
     private (string Path, SamModel Model)? sam;
 
+    /// <summary>The last image's single-label maps at SAM's point resolution: a Segment right after Explain reuses their points.</summary>
+    private (string ImagePath, string ModelSha256, IReadOnlyList<Heatmap> Maps)? lastSingleMaps;
+
     public IReadOnlyList<string> OfficialClipModels { get; } = ModelCatalog.Clip.Select(m => m.Name).ToArray();
 
     public IReadOnlyList<string> OfficialSamModels { get; } = ModelCatalog.Sam.Select(m => m.Name).ToArray();
@@ -78,6 +81,8 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             var clip = Clip(spec.ModelPath);
             using var image = ImageLoader.Load(imagePath);
             var explanation = clip.Explain(image, request, ct);
+            var single = explanation.Maps.Where(m => m.Mode == ExplainMode.Single && m.Resolution == TextSegmenter.PointResolution).ToList();
+            lastSingleMaps = single.Count > 0 ? (Path.GetFullPath(imagePath), clip.ModelSha256, single) : null;
             Directory.CreateDirectory(outputDir);
             ExplanationWriter.WriteFiles(explanation, image, outputDir, saveMaps: true, onFile);
         }
@@ -106,10 +111,21 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             var clip = Clip(spec.ClipModelPath);
             var segmenter = new TextSegmenter(clip, Sam(spec.SamModelPath, clip.Device));
             using var image = ImageLoader.Load(imagePath);
-            var results = segmenter.Segment(image, spec.Targets, ct);
+            var results = ReusableSingleMaps(imagePath, clip.ModelSha256, spec.Targets) is { } maps
+                ? segmenter.Segment(image, maps, ct)
+                : segmenter.Segment(image, spec.Targets, ct);
             Directory.CreateDirectory(outputDir);
             SegmentationWriter.WriteFiles(results, image, outputDir, onFile);
         }
+    }
+
+    /// <summary>The single-label maps of every target when the last Explain drew them for this image and model.</summary>
+    private IReadOnlyList<Heatmap>? ReusableSingleMaps(string imagePath, string modelSha256, IReadOnlyList<string> targets)
+    {
+        if (lastSingleMaps is not { } last || last.ImagePath != Path.GetFullPath(imagePath) || last.ModelSha256 != modelSha256)
+            return null;
+        var maps = targets.Select(t => last.Maps.FirstOrDefault(m => m.Target == t)).ToList();
+        return maps.All(m => m is not null) ? maps.Select(m => m!).ToList() : null;
     }
 
     /// <summary>The loaded CLIP model for <paramref name="path"/>, loading it (and dropping the previous one) when it changes.</summary>
