@@ -48,6 +48,8 @@ public sealed class ClipModel : nn.Module
         var config = ClipConfig.FromStateDict(sd);
         var model = new ClipModel(config);
         var (missing, unexpected) = model.load_state_dict(sd.Tensors.ToDictionary(), strict: false);
+        // BatchNorm's step counter is unused in eval mode, and PyTorch's loader fills it in when a file lacks it.
+        missing = missing.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
         {
             model.Dispose();
