@@ -74,4 +74,37 @@ public sealed class RealEngineTests : IDisposable
             await client.StartAsync("batch", new { imageIds = new[] { image }, model = RealEngine.ClipModel, iterations = 2 }), timeoutMs: 180_000);
         Assert.True(batch.Status == "Succeeded", batch.Images.Single().Error ?? batch.Error);
     }
+
+    [Fact]
+    public async Task A_real_batch_stopped_by_a_restart_finishes_without_redoing_its_finished_image()
+    {
+        Guid runId;
+        string firstTokens;
+        DateTime firstWritten;
+        using (var client = await AppClient.LoginAsync(factory))
+        {
+            var images = new[] { await Upload(client, "bwcat_cat.png"), await Upload(client, "bwcat_dog.png"), await Upload(client, "cliptestcube.png") };
+            runId = await client.StartAsync("batch", new { imageIds = images, model = RealEngine.ClipModel, iterations = 4 });
+            var running = await client.WaitForRunAsync(runId, r => r.Images[0].Status == "Done", timeoutMs: 180_000);
+            Assert.Contains(running.Images, i => i.Status != "Done");
+            firstTokens = Directory.EnumerateFiles(Path.Combine(factory.Root, "data"), "tokens.csv", SearchOption.AllDirectories)
+                .Single(f => f.Contains(running.Images[0].Id.ToString("N"), StringComparison.OrdinalIgnoreCase) || f.Contains(running.Images[0].Id.ToString(), StringComparison.OrdinalIgnoreCase));
+            firstWritten = File.GetLastWriteTimeUtc(firstTokens);
+        }
+        factory.Dispose();
+
+        await using var restarted = RealEngine.Restart(factory);
+        try
+        {
+            using var client = await AppClient.LoginAsync(restarted);
+            var finished = await client.WaitForFinishAsync(runId, timeoutMs: 300_000);
+            Assert.True(finished.Status == "Succeeded", string.Join("; ", finished.Images.Select(i => i.Error)));
+            Assert.All(finished.Images, i => Assert.Equal("Done", i.Status));
+            Assert.Equal(firstWritten, File.GetLastWriteTimeUtc(firstTokens));
+        }
+        finally
+        {
+            ((IDisposable)restarted.Engine).Dispose();
+        }
+    }
 }

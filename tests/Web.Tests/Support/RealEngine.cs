@@ -23,9 +23,15 @@ public static class RealEngine
         var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
         File.Copy(Path.Combine(SharedReference, "fixtures", "clip_vit_tiny_jit.pt"), Path.Combine(models, ClipModel + ".pt"));
         File.Copy(Path.Combine(SharedReference, "fixtures", "sam_vit_tiny.pth"), Path.Combine(models, SamModel + ".pth"));
-        var engine = new EngineClipEngine(new EngineClipEngineSettings(models, Path.Combine(SharedReference, "bpe_simple_vocab_16e6.txt.gz"), DevicePreference.Cpu));
-        return new ClipSurgeryAppFactory(root, engine, models);
+        return new ClipSurgeryAppFactory(root, Engine(models), models);
     }
+
+    /// <summary>The same installation started again (a restart): same data and models folders, a new engine process-state.</summary>
+    public static ClipSurgeryAppFactory Restart(ClipSurgeryAppFactory before) =>
+        new(before.Root, Engine(before.ModelsDir), before.ModelsDir);
+
+    private static EngineClipEngine Engine(string models) =>
+        new(new EngineClipEngineSettings(models, Path.Combine(SharedReference, "bpe_simple_vocab_16e6.txt.gz"), DevicePreference.Cpu));
 
     private static string FindSharedReference()
     {
