@@ -114,7 +114,7 @@ public sealed class ClipExplainer : IDisposable
                     ? SimilarityPoints.FromTokens(tokens[.., 0], height, width)
                     : SimilarityPoints.ForCombination(tokens, height, width);
                 var map = parts.Count == 1 ? similarity[.., 1..] : CombinedTokens(tokens);
-                maps.Add(new Heatmap(ExplainMode.Single, target, height, width, ToValues(map, height, width), prompt, resolution));
+                maps.Add(ToHeatmap(ExplainMode.Single, target, map, height, width, prompt, resolution));
                 ct.ThrowIfCancellationRequested();
             }
         }
@@ -128,7 +128,7 @@ public sealed class ClipExplainer : IDisposable
         var columns = ExplainRequest.Parts(target).Select(p => (long)IndexOf(labels, p)).ToArray();
         var tokens = similarity[0, 1..].index_select(1, torch.tensor(columns, device: similarity.device));   // [N, K]
         var map = columns.Length == 1 ? tokens.unsqueeze(0) : CombinedTokens(tokens);
-        return new Heatmap(mode, target, height, width, ToValues(map, height, width), null, resolution);
+        return ToHeatmap(mode, target, map, height, width, null, resolution);
     }
 
     /// <summary>Combined targets: each part min–max normalised over tokens, then their mean. <c>[N, K]</c> → <c>[1, N, 1]</c>.</summary>
@@ -139,11 +139,11 @@ public sealed class ClipExplainer : IDisposable
         return norm.mean([-1], keepdim: true).unsqueeze(0);
     }
 
-    /// <summary>Image tokens <c>[1, N, 1]</c> → the normalised map at the image's size, row-major floats.</summary>
-    private static float[] ToValues(Tensor tokens, int height, int width)
+    /// <summary>Image tokens <c>[1, N, 1]</c> → a heatmap holding the min–max normalised grid (drawn at full size on demand).</summary>
+    private static Heatmap ToHeatmap(ExplainMode mode, string target, Tensor tokens, int height, int width, SamPrompt? points, int resolution)
     {
-        var map = SimilarityMap.TokensToImageSize(tokens, height, width);               // [1, H, W, 1]
-        return map.cpu().data<float>().ToArray();
+        var grid = SimilarityMap.NormalizeTokens(tokens).contiguous();                       // [1, 1, S, S]
+        return new Heatmap(mode, target, height, width, grid.cpu().data<float>().ToArray(), (int)grid.shape[^1], points, resolution);
     }
 
     private static int IndexOf(IReadOnlyList<string> labels, string label)

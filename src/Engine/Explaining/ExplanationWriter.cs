@@ -1,17 +1,14 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
-using TorchSharp.PyBridge;
 using ClipSurgeryWeb.Engine.Overlay;
 using ClipSurgeryWeb.Engine.Storage;
-using static TorchSharp.torch;
 
 namespace ClipSurgeryWeb.Engine.Explaining;
 
 /// <summary>
 /// Writes one image's explanation: an overlay PNG per map and, on request, <c>maps.safetensors</c>
 /// (float32 <c>&lt;mode&gt;.&lt;label&gt;</c> [H, W]; int64 <c>points.&lt;label&gt;</c> [K, 2] as (x, y) and
-/// <c>point_labels.&lt;label&gt;</c> [K] for single-label maps).
+/// <c>point_labels.&lt;label&gt;</c> [K] for single-label maps). Maps are drawn at full size one at a time.
 /// </summary>
 public static class ExplanationWriter
 {
@@ -26,7 +23,8 @@ public static class ExplanationWriter
 
     /// <summary>
     /// Writes into an existing <paramref name="directory"/> one file at a time, each renamed into place when complete
-    /// and announced through <paramref name="onFile"/> (the web jobs show a heatmap as soon as it exists).
+    /// and announced through <paramref name="onFile"/> (the web jobs show a heatmap as soon as it exists). An existing
+    /// <c>maps.safetensors</c> keeps the maps this explanation does not draw again (a batch explains twice into one folder).
     /// </summary>
     public static IReadOnlyList<string> WriteFiles(Explanation explanation, Image<Rgb24> image, string directory, bool saveMaps, Action<string>? onFile = null)
     {
@@ -36,34 +34,34 @@ public static class ExplanationWriter
         foreach (var map in explanation.Maps)
         {
             var name = OutputNames.Png(map);
-            using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Values), image.Width, image.Height);
+            using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Render()), image.Width, image.Height);
             AtomicFile.Write(Path.Combine(directory, name), temporary => overlay.SaveAsPng(temporary));
             files.Add(name);
             onFile?.Invoke(name);
         }
         if (saveMaps)
         {
-            AtomicFile.Write(Path.Combine(directory, OutputNames.MapsFile), temporary => WriteMaps(explanation, temporary));
+            var path = Path.Combine(directory, OutputNames.MapsFile);
+            AtomicFile.Write(path, temporary => SafetensorsWriter.Write(temporary, MapEntries(explanation), mergeFrom: path));
             files.Add(OutputNames.MapsFile);
             onFile?.Invoke(OutputNames.MapsFile);
         }
         return files;
     }
 
-    private static void WriteMaps(Explanation explanation, string path)
+    private static List<SafetensorsWriter.Entry> MapEntries(Explanation explanation)
     {
-        using var scope = torch.NewDisposeScope();
-        var tensors = new Dictionary<string, Tensor>();
+        var entries = new List<SafetensorsWriter.Entry>();
         foreach (var map in explanation.Maps)
         {
-            tensors[OutputNames.MapKey(map)] = torch.tensor(map.Values, [map.Height, map.Width]);
+            entries.Add(SafetensorsWriter.Entry.Floats(OutputNames.MapKey(map), [map.Height, map.Width], map.Render));
             if (map.Points is { } prompt)
             {
                 var xy = prompt.Points.SelectMany(p => new long[] { p.X, p.Y }).ToArray();
-                tensors[OutputNames.PointsKey(map.Target)] = torch.tensor(xy, [prompt.Count, 2]);
-                tensors[OutputNames.PointLabelsKey(map.Target)] = torch.tensor(prompt.Labels.Select(l => (long)l).ToArray(), [prompt.Count]);
+                entries.Add(SafetensorsWriter.Entry.Longs(OutputNames.PointsKey(map.Target), [prompt.Count, 2], xy));
+                entries.Add(SafetensorsWriter.Entry.Longs(OutputNames.PointLabelsKey(map.Target), [prompt.Count], prompt.Labels.Select(l => (long)l).ToArray()));
             }
         }
-        Safetensors.SaveStateDict(path, tensors);
+        return entries;
     }
 }

@@ -4,7 +4,12 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace ClipSurgeryWeb.Engine.Maps;
 
-/// <summary>Similarities per token → heatmaps at the image's own size (the reference's <c>get_similarity_map</c>).</summary>
+/// <summary>
+/// Similarities per token → heatmaps at the image's own size (the reference's <c>get_similarity_map</c>), in two
+/// steps: <see cref="NormalizeTokens"/> (min–max per label over tokens, on the token grid) and <see cref="Upsample"/>
+/// (bilinear to the image's size). Keeping only the small normalised grid until a map is drawn means an image with
+/// many labels never holds all its full-size maps at once.
+/// </summary>
 public static class SimilarityMap
 {
     /// <summary>
@@ -22,13 +27,22 @@ public static class SimilarityMap
     public static Tensor TokensToImageSize(Tensor tokens, int height, int width)
     {
         using var scope = torch.NewDisposeScope();
-        var sm = tokens;
-        var min = sm.amin([1], keepdim: true);
-        var max = sm.amax([1], keepdim: true);
-        sm = (sm - min) / (max - min);
-        int side = (int)Math.Sqrt(sm.shape[1]);
-        sm = sm.reshape(sm.shape[0], side, side, -1).permute(0, 3, 1, 2);       // [B, N, T] -> [B, T, S, S]
-        sm = F.interpolate(sm, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-        return sm.permute(0, 2, 3, 1).contiguous().MoveToOuterDisposeScope();   // [B, T, H, W] -> [B, H, W, T]
+        var grid = NormalizeTokens(tokens);                                     // [B, T, S, S]
+        return Upsample(grid, height, width).permute(0, 2, 3, 1).contiguous().MoveToOuterDisposeScope();   // [B, T, H, W] -> [B, H, W, T]
     }
+
+    /// <summary>Min–max per label over tokens, then the square grid: <c>[B, N, T]</c> → <c>[B, T, S, S]</c>.</summary>
+    public static Tensor NormalizeTokens(Tensor tokens)
+    {
+        using var scope = torch.NewDisposeScope();
+        var min = tokens.amin([1], keepdim: true);
+        var max = tokens.amax([1], keepdim: true);
+        var sm = (tokens - min) / (max - min);
+        int side = (int)Math.Sqrt(sm.shape[1]);
+        return sm.reshape(sm.shape[0], side, side, -1).permute(0, 3, 1, 2).MoveToOuterDisposeScope();   // [B, N, T] -> [B, S, S, T] -> [B, T, S, S]
+    }
+
+    /// <summary>Bilinear (align_corners = false) from the grid to the image's size: <c>[B, T, S, S]</c> → <c>[B, T, H, W]</c>.</summary>
+    public static Tensor Upsample(Tensor grid, int height, int width) =>
+        F.interpolate(grid, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
 }

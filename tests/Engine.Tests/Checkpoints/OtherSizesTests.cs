@@ -66,8 +66,8 @@ public sealed class OtherSizesTests
             using var image = Image.Load<Rgb24>(Shared.Image("bwcat_cat.png"));
             var explanation = explainer.Explain(image, new ExplainRequest(["cat", "dog"], ["cat", "cat+dog"], 96, ExplainMode.Surgery | ExplainMode.Plain | ExplainMode.Single));
             Assert.Equal(6, explanation.Maps.Count);
-            Assert.All(explanation.Maps, m => Assert.Equal(image.Width * image.Height, m.Values.Length));
-            Assert.All(explanation.Maps, m => Assert.DoesNotContain(m.Values, float.IsNaN));
+            Assert.All(explanation.Maps, m => Assert.Equal(image.Width * image.Height, m.Render().Length));
+            Assert.All(explanation.Maps, m => Assert.DoesNotContain(m.Render(), float.IsNaN));
         }
         finally
         {

@@ -85,7 +85,7 @@ public sealed class ExplainPipelineTests : IDisposable
     private static void AssertMap(Tensor expected, Heatmap map, string what)
     {
         Assert.Equal((Height, Width), (map.Height, map.Width));
-        using var actual = torch.tensor(map.Values, [map.Height, map.Width]);
+        using var actual = torch.tensor(map.Render(), [map.Height, map.Width]);
         Golden.AssertClose(expected, actual, Tolerance, what);
     }
 
