@@ -56,10 +56,23 @@ public static class ExplainCommand
                 reporter.Error(e.Subject, e.Reason);
                 return ExitCodes.Unusable;
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                reporter.Error("interrupted before any image was explained");
+                return ExitCodes.Interrupted;
+            }
 
             var limits = new ImageLimits(parse.GetValue(maxPixels));
             var outDir = parse.GetValue(output)!;
-            return Run(engine, request, parse.GetValue(images)!, outDir, parse.GetValue(saveMaps), limits, reporter, ct);
+            try
+            {
+                return Run(engine, request, parse.GetValue(images)!, outDir, parse.GetValue(saveMaps), limits, reporter, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                reporter.Error("interrupted: the images finished so far are complete; the one in progress was not written");
+                return ExitCodes.Interrupted;
+            }
         });
         return command;
     }
@@ -102,6 +115,12 @@ public static class ExplainCommand
                 {
                     failed++;
                     reporter.Error(e.Subject, e.Reason);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Runtime.InteropServices.ExternalException)
+                {
+                    // A disk or native failure on one image: reported, and the others still run.
+                    failed++;
+                    reporter.Error(path, e.Message.Split('\n')[0]);
                 }
             }
             return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;

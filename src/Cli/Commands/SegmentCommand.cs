@@ -81,6 +81,11 @@ public static class SegmentCommand
                 reporter.Error(e.Subject, e.Reason);
                 return ExitCodes.Unusable;
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                reporter.Error("interrupted: nothing was written");
+                return ExitCodes.Interrupted;
+            }
         });
         return command;
     }

@@ -71,7 +71,8 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
     {
         settings.Validate(explainer.Model.Config.ContextLength);
         var folder = FolderFor(outDir, imagePath);
-        if (FinishedIndex(folder) is { } done)
+        // Finished means finished for this image and this model: another --model into the same folder redoes it.
+        if (FinishedIndex(folder) is { } done && done.Image == Path.GetFileName(imagePath) && done.Model == ModelName)
             return new RunAllOutcome(imagePath, folder, true, done);
 
         using var image = ImageLoader.Load(imagePath, settings.Limits);

@@ -70,6 +70,9 @@ public sealed class ClipExplainer : IDisposable
 
         int native = Model.Visual.InputResolution;
         int resolution = request.Resolution ?? native;
+        int cell = Model.Config.VisionPatchSize ?? 32;
+        if (resolution / cell < 2)
+            throw new EngineInputException("resolution", $"{resolution} gives this model a {resolution / cell}×{resolution / cell} token grid; maps need at least 2×2 ({2 * cell} or more)");
         var maps = new List<Heatmap>();
 
         using var noGrad = torch.no_grad();

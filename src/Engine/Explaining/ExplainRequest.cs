@@ -13,7 +13,8 @@ public sealed record ExplainRequest(
 {
     public const char CombineSeparator = '+';
 
-    public IReadOnlyList<string> EffectiveTargets => Targets is { Count: > 0 } ? Targets : Labels;
+    /// <summary>The targets to draw, each once (default: every label).</summary>
+    public IReadOnlyList<string> EffectiveTargets => (Targets is { Count: > 0 } ? Targets : Labels).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Parts of a target: <c>"person+bench"</c> → person, bench.</summary>
     public static IReadOnlyList<string> Parts(string target) =>
@@ -34,6 +35,9 @@ public sealed record ExplainRequest(
             throw new EngineInputException("targets", "nothing to explain: no targets and no labels");
         if (Resolution is { } r && (r < 32 || r > 4096))
             throw new EngineInputException("resolution", $"{r} is outside 32…4096");
+        var clash = EffectiveTargets.GroupBy(OutputNames.Safe).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+            throw new EngineInputException("targets", $"{string.Join(" and ", clash.Select(t => $"'{t}'"))} would be written to the same file name ('{clash.Key}')");
         foreach (var target in EffectiveTargets)
         {
             var parts = Parts(target);

@@ -17,7 +17,8 @@ public sealed class ResizeLongestSide(int targetLength)
     {
         var scale = longSideLength * 1.0 / Math.Max(oldHeight, oldWidth);
         var (newHeight, newWidth) = (oldHeight * scale, oldWidth * scale);
-        return ((int)(newHeight + 0.5), (int)(newWidth + 0.5));
+        // At least one pixel a side (the reference's rounding gives 0 for a 3000×1 image and then fails).
+        return (Math.Max(1, (int)(newHeight + 0.5)), Math.Max(1, (int)(newWidth + 0.5)));
     }
 
     /// <summary>The resized image (a new image; the input is not changed).</summary>

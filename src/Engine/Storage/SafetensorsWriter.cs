@@ -34,6 +34,9 @@ public static class SafetensorsWriter
             all.AddRange(ReadEntries(mergeFrom).Where(e => !names.Contains(e.Name)));
         }
 
+        var duplicate = all.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"tensor '{duplicate.Key}' is given twice", nameof(entries));
         var header = new JsonObject();
         long offset = 0;
         foreach (var e in all)

@@ -26,7 +26,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), InstalledModel> inspected = new();
     private ClipTokenizer? tokenizer;
     private ClipExplainer? explainer;
-    private (string Path, SamModel Model)? sam;
+    private (string Path, DateTime Modified, SamModel Model)? sam;
 
     /// <summary>The last image's single-label maps at SAM's point resolution: a Segment right after Explain reuses their points.</summary>
     private (string ImagePath, string ModelSha256, IReadOnlyList<Heatmap> Maps)? lastSingleMaps;
@@ -78,7 +78,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         var request = new ExplainRequest(spec.Labels, spec.Targets, spec.Resolution, ExplainModes.Parse(string.Join(",", spec.Modes)));
         lock (gate)
         {
-            var clip = Clip(spec.ModelPath);
+            var clip = Clip(spec.ModelPath, ct);
             using var image = ImageLoader.Load(imagePath);
             var explanation = clip.Explain(image, request, ct);
             var single = explanation.Maps.Where(m => m.Mode == ExplainMode.Single && m.Resolution == TextSegmenter.PointResolution).ToList();
@@ -93,11 +93,11 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         var settings = new OpinionSettings(spec.Iterations, spec.Batch, spec.Tokens, spec.Views, Seed: spec.Seed);
         lock (gate)
         {
-            var clip = Clip(spec.ModelPath);
+            var clip = Clip(spec.ModelPath, ct);
             settings.Validate(clip.Model.Config.ContextLength);
             using var image = ImageLoader.Load(imagePath);
             var relay = new Relay<EngineOpinionProgress>(p => onProgress(new OpinionProgress(p.Iteration, p.Iterations, p.Loss, p.BestText)));
-            var result = new GradientAscent(clip.Model, Tokenizer()).Run(image, settings, relay, ct);
+            var result = new GradientAscent(clip.Model, Tokenizer(ct)).Run(image, settings, relay, ct);
             Directory.CreateDirectory(outputDir);
             OpinionFiles.WriteInto(outputDir, result, OpinionInfo.From(result, Path.GetFileName(imagePath), Path.GetFileName(spec.ModelPath), clip.ModelSha256));
             return new OpinionOutcome(result.Tokens.Rows.Select(r => new TokenCount(r.Token, r.Frequency)).ToArray(), result.Words);
@@ -108,7 +108,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
     {
         lock (gate)
         {
-            var clip = Clip(spec.ClipModelPath);
+            var clip = Clip(spec.ClipModelPath, ct);
             var segmenter = new TextSegmenter(clip, Sam(spec.SamModelPath, clip.Device));
             using var image = ImageLoader.Load(imagePath);
             var results = ReusableSingleMaps(imagePath, clip.ModelSha256, spec.Targets) is { } maps
@@ -129,27 +129,28 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
     }
 
     /// <summary>The loaded CLIP model for <paramref name="path"/>, loading it (and dropping the previous one) when it changes.</summary>
-    private ClipExplainer Clip(string path)
+    private ClipExplainer Clip(string path, CancellationToken ct)
     {
         var full = Path.GetFullPath(path);
         if (explainer is not null && explainer.CheckpointPath == full && explainer.ModelSha256 == FileChecksum.Sha256(full))
             return explainer;
         explainer?.Dispose();
         explainer = null;
-        explainer = ClipExplainer.Load(full, Tokenizer(), new EngineOptions(settings.Device, settings.TextCacheDir));
+        explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir));
         return explainer;
     }
 
     private SamModel Sam(string path, TorchSharp.torch.Device device)
     {
         var full = Path.GetFullPath(path);
-        if (sam is { } loaded && loaded.Path == full)
+        var modified = File.GetLastWriteTimeUtc(full);
+        if (sam is { } loaded && loaded.Path == full && loaded.Modified == modified)
             return loaded.Model;
         sam?.Model.Dispose();
         sam = null;
         try
         {
-            sam = (full, SamModel.Load(full, device));
+            sam = (full, modified, SamModel.Load(full, device));
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
         {
@@ -158,7 +159,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         return sam.Value.Model;
     }
 
-    private ClipTokenizer Tokenizer()
+    private ClipTokenizer Tokenizer(CancellationToken ct)
     {
         if (tokenizer is not null)
             return tokenizer;
@@ -170,7 +171,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             if (Path.GetFileName(path) != ModelCatalog.Vocabulary.FileName)
                 throw new EngineInputException(path, "vocabulary file not found");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-            path = new ModelResolver(folder, new ModelDownloader(http)).ResolveVocabularyAsync(null, null, CancellationToken.None).GetAwaiter().GetResult();
+            path = new ModelResolver(folder, new ModelDownloader(http)).ResolveVocabularyAsync(null, null, ct).GetAwaiter().GetResult();
         }
         try
         {

@@ -55,6 +55,19 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public void A_folder_finished_with_another_model_is_redone_not_skipped()
+    {
+        var image = Shared.Image("bwcat_dog.png");
+        Assert.False(Pipeline(sam: false).Process(image, Out, Settings()).Skipped);
+        Assert.True(Pipeline(sam: false).Process(image, Out, Settings()).Skipped);
+
+        var other = new RunAllPipeline(fixture.Explainer, fixture.Tokenizer, "another-model", null).Process(image, Out, Settings());
+
+        Assert.False(other.Skipped);
+        Assert.Equal("another-model", RunAllPipeline.FinishedIndex(Path.Combine(Out, "bwcat_dog"))!.Model);
+    }
+
+    [Fact]
     public void An_interrupted_batch_finishes_on_rerun_without_redoing_finished_images()
     {
         var images = new[] { Shared.Image("bwcat_cat.png"), Shared.Image("bwcat_dog.png") };

@@ -73,6 +73,27 @@ public sealed class ExplainPipelineTests : IDisposable
     }
 
     [Fact]
+    public void Targets_that_would_share_a_file_name_are_refused_and_repeated_targets_drawn_once()
+    {
+        var clash = Assert.Throws<EngineInputException>(() => Explain(224, new ExplainRequest(["cat?", "cat_"], Modes: ExplainMode.Surgery)));
+        Assert.Contains("'cat?' and 'cat_'", clash.Reason);
+
+        var explanation = Explain(224, new ExplainRequest(Labels, ["cat", "cat"], Modes: ExplainMode.Surgery));
+        Assert.Single(explanation.Maps);
+    }
+
+    [Fact]
+    public void A_resolution_too_small_for_a_2x2_token_grid_is_refused()
+    {
+        using var resnet = ClipExplainer.Load(TinyModels.ResNetPath, ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu));
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(80, 60);
+        var e = Assert.Throws<EngineInputException>(() => resnet.Explain(image, new ExplainRequest(Labels, Resolution: 48)));
+        Assert.Equal("resolution", e.Subject);
+        Assert.Contains("1×1 token grid", e.Reason);
+        Assert.Contains("64 or more", e.Reason);
+    }
+
+    [Fact]
     public void A_target_outside_the_label_set_is_refused_by_name()
     {
         var e = Assert.Throws<EngineInputException>(() => Explain(224, new ExplainRequest(Labels, ["cow"])));
