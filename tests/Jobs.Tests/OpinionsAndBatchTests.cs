@@ -53,11 +53,29 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
         Assert.Single(announced);
         Assert.Equal("incomprehensibilities photographically", announced[0].Message);
 
-        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync());
+        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner));
         Assert.Equal(["incomprehensibilities", "photographically"], records.Select(r => r.Word));
         Assert.All(records, r => Assert.Equal(first.Id, r.ImageId));
         Assert.Equal(JobsHost.ModelName, records[0].ModelName);
         Assert.Equal(_host.Owner.Name, records[0].OwnerName);
+    }
+
+    [Fact]
+    public async Task A_private_runs_records_are_listed_and_announced_only_to_its_owner_and_admins()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartOpinionsAsync(_host.Owner, [image.Id], JobsHost.ModelName, 40, shared: false));
+        await _host.With(async sp => { await sp.GetRequiredService<OpinionsJob>().RunAsync(run.Id, default); return 0; });
+        var other = new Requester("member-2", "other@example.com", IsAdmin: false);
+        var admin = new Requester("admin-1", "admin@example.com", IsAdmin: true);
+
+        Assert.Empty(await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(other)));
+        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner))).Count);
+        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(admin))).Count);
+        var announced = Assert.Single(_host.Events.Events, e => e.Kind == JobEventKind.RecordsChanged);
+        Assert.False(announced.IsVisibleTo(other.UserId, isAdmin: false));
+        Assert.True(announced.IsVisibleTo(_host.Owner.UserId, isAdmin: false));
+        Assert.True(announced.IsVisibleTo(admin.UserId, isAdmin: true));
     }
 
     [Fact]

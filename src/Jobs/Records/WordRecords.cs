@@ -1,21 +1,26 @@
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Jobs.Running;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClipSurgeryWeb.Jobs.Records;
 
 /// <summary>
 /// The word world records: every word longer than <see cref="MinLength"/> characters over all stored opinion words,
-/// unique, longest first, ties alphabetical; each with where and when it first came up.
+/// unique, longest first, ties alphabetical; each with where and when it first came up. A member sees the words of
+/// runs they may see (shared ones and their own; admins all): a record names its image and run, so a private run's
+/// words stay private.
 /// </summary>
 public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
 {
     /// <summary>Words must be longer than this.</summary>
     public const int MinLength = 15;
 
-    public async Task<IReadOnlyList<WordRecord>> ListAsync(string? search = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<WordRecord>> ListAsync(Requester who, string? search = null, CancellationToken ct = default)
     {
         var query = db.Words.AsNoTracking().Where(w => w.Length > MinLength);
+        if (!who.IsAdmin)
+            query = query.Where(w => db.Runs.Any(r => r.Id == w.RunId && (r.Shared || r.OwnerId == who.UserId)));
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim().ToLowerInvariant();
@@ -35,6 +40,7 @@ public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
         return candidates.Where(w => !known.Contains(w)).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Tells who may see the run (<see cref="JobEvent.IsVisibleTo"/>): the team for a shared run, else its owner and admins.</summary>
     public void Announce(JobRun run, IReadOnlyList<string> words) =>
         events.Publish(JobEvent.For(run, JobEventKind.RecordsChanged) with { Message = string.Join(' ', words) });
 

@@ -45,7 +45,7 @@ public static class FileEndpoints
         api.MapGet("/images/{id:guid}", async (Guid id, HttpContext http, ClipSurgeryDb db, FileStore store, CancellationToken ct) =>
         {
             var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-            if (image is null || !CanSeeImage(db, image.Id, http.User.ToRequester()))
+            if (image is null || !db.CanSeeImage(image.Id, http.User.ToRequester()))
                 return Results.NotFound();
             return Results.File(store.UploadPath(image.Id, image.Extension), image.ContentType, enableRangeProcessing: true);
         });
@@ -94,7 +94,4 @@ public static class FileEndpoints
         });
         return app;
     }
-
-    private static bool CanSeeImage(ClipSurgeryDb db, Guid imageId, Requester who) =>
-        db.CanSeeImage(imageId, who) || db.Words.Any(w => w.ImageId == imageId && w.Length > Jobs.Records.WordRecords.MinLength);
 }
