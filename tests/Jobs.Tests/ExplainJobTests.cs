@@ -96,6 +96,30 @@ public sealed class ExplainJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_shutdown_right_as_an_image_finishes_keeps_that_image_done_and_the_next_pending()
+    {
+        var first = await _host.UploadAsync("first.png");
+        var second = await _host.UploadAsync("second.png");
+        var run = await _host.StartExplainAsync([first.Id, second.Id]);
+        using var shutdown = new CancellationTokenSource();
+        _host.Fake.Finishing = (_, path) =>
+        {
+            if (path.Contains(first.Id.ToString("N")))
+                shutdown.Cancel();
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(run.Id, shutdown.Token));
+
+        var interrupted = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobImageStatus.Done, interrupted.Images.Single(i => i.ImageId == first.Id).Status);
+        Assert.Equal(JobImageStatus.Pending, interrupted.Images.Single(i => i.ImageId == second.Id).Status);
+        _host.Fake.Finishing = null;
+        await RunAsync(run.Id);
+        Assert.Equal(1, _host.Fake.CallsFor("explain", first.Id.ToString("N")));
+        Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
+    }
+
+    [Fact]
     public async Task Cancelling_a_running_run_stops_it_and_keeps_finished_images()
     {
         _host.Fake.StepDelay = TimeSpan.FromMilliseconds(150);

@@ -95,6 +95,13 @@ public sealed class ImageWork
         Report(progress, force: true);
     }
 
+    /// <summary>Announces the finished image (already saved as done). Never throws for cancellation: a done image stays done.</summary>
+    internal void ReportDone()
+    {
+        _lastPublish = _time.GetUtcNow();
+        Publish(iteration: null, iterations: null);
+    }
+
     /// <summary>Reports progress within the image (0..1); published at most every 200 ms, saved every second.</summary>
     public void Report(double progress, float? loss = null, string? bestText = null, int? iteration = null, int? iterations = null, bool force = false)
     {
@@ -115,19 +122,22 @@ public sealed class ImageWork
         if (force || now - _lastPublish >= PublishEvery)
         {
             _lastPublish = now;
-            _events.Publish(JobEvent.For(Run, JobEventKind.ImageProgress) with
-            {
-                JobImageId = Item.Id,
-                ImageStatus = Item.Status.ToString(),
-                Stage = Item.Stage,
-                Progress = Item.Progress,
-                Overall = _overall(Item.Progress),
-                Iteration = iteration,
-                Iterations = iterations,
-                Loss = Item.Loss,
-                BestText = Item.BestText,
-            });
+            Publish(iteration, iterations);
         }
         _cts.Token.ThrowIfCancellationRequested();
     }
+
+    private void Publish(int? iteration, int? iterations) =>
+        _events.Publish(JobEvent.For(Run, JobEventKind.ImageProgress) with
+        {
+            JobImageId = Item.Id,
+            ImageStatus = Item.Status.ToString(),
+            Stage = Item.Stage,
+            Progress = Item.Progress,
+            Overall = _overall(Item.Progress),
+            Iteration = iteration,
+            Iterations = iterations,
+            Loss = Item.Loss,
+            BestText = Item.BestText,
+        });
 }

@@ -32,6 +32,9 @@ public sealed class FakeClipEngine : IClipEngine
     /// </summary>
     public ConcurrentDictionary<string, string> Failures { get; } = new();
 
+    /// <summary>Called with the method and image path when a call has written all its files, just before it returns.</summary>
+    public Action<string, string>? Finishing { get; set; }
+
     public IReadOnlyList<(string Method, string ImagePath)> Calls => _calls.ToArray();
 
     public int CallsFor(string method, string pathPart) => Calls.Count(c => c.Method == method && c.ImagePath.Contains(pathPart));
@@ -97,6 +100,7 @@ public sealed class FakeClipEngine : IClipEngine
             }
         }
         File.WriteAllBytes(Path.Combine(outputDir, "maps.safetensors"), Encoding.UTF8.GetBytes("fake maps"));
+        Finishing?.Invoke("explain", imagePath);
     }
 
     public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
