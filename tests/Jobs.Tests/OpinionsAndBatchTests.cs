@@ -94,6 +94,24 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_maps_over_the_labels_at_the_models_own_size_and_draws_single_label_maps_at_512()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.With(sp =>
+            sp.GetRequiredService<JobLauncher>().StartBatchAsync(_host.Owner, [image.Id], JobsHost.ModelName, null, 20, shared: true));
+
+        await _host.With(async sp => { await sp.GetRequiredService<BatchJob>().RunAsync(run.Id, default); return 0; });
+
+        Assert.Null((await _host.LoadRunAsync(run.Id)).Settings.Resolution);
+        var specs = _host.Fake.ExplainSpecs;
+        Assert.Equal(2, specs.Count);
+        Assert.Equal(["plain", "cs"], specs[0].Modes);
+        Assert.Null(specs[0].Resolution);
+        Assert.Equal(["single"], specs[1].Modes);
+        Assert.Equal(512, specs[1].Resolution);
+    }
+
+    [Fact]
     public async Task A_retried_batch_does_not_repeat_opinions_already_stored()
     {
         var image = await _host.UploadAsync();

@@ -22,6 +22,7 @@ public sealed class FakeClipEngine : IClipEngine
     ];
 
     private readonly ConcurrentQueue<(string Method, string ImagePath)> _calls = new();
+    private readonly ConcurrentQueue<ExplainSpec> _explainSpecs = new();
 
     /// <summary>Pause per step (per written file, per 10 iterations, per download chunk).</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.Zero;
@@ -36,6 +37,9 @@ public sealed class FakeClipEngine : IClipEngine
     public Action<string, string>? Finishing { get; set; }
 
     public IReadOnlyList<(string Method, string ImagePath)> Calls => _calls.ToArray();
+
+    /// <summary>Every explain call's settings, in call order.</summary>
+    public IReadOnlyList<ExplainSpec> ExplainSpecs => _explainSpecs.ToArray();
 
     public int CallsFor(string method, string pathPart) => Calls.Count(c => c.Method == method && c.ImagePath.Contains(pathPart));
 
@@ -87,6 +91,7 @@ public sealed class FakeClipEngine : IClipEngine
 
     public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
     {
+        _explainSpecs.Enqueue(spec);
         Begin("explain", imagePath);
         foreach (var target in spec.Targets)
         {
