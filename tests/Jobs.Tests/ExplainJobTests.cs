@@ -42,6 +42,23 @@ public sealed class ExplainJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hidden_temporary_file_left_by_an_interrupted_write_is_not_recorded_as_a_result()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id], ["cat"], ["cat"], ["cs"]);
+        _host.Fake.Finishing = (_, _) =>
+        {
+            var dir = Directory.EnumerateDirectories(Path.Combine(_host.Root, "data", "results", run.Id.ToString("N"))).Single();
+            File.WriteAllText(Path.Combine(dir, $".cs_cat.png.tmp-{Guid.NewGuid():N}"), "half a png");
+        };
+
+        await RunAsync(run.Id);
+
+        var files = (await _host.LoadRunAsync(run.Id)).Images.Single().Files;
+        Assert.Equal(["cs_cat.png", "maps.safetensors"], files.Select(f => f.FileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failing_image_records_its_reason_and_the_run_goes_on_with_the_next()
     {
         var bad = await _host.UploadAsync("bad.png");

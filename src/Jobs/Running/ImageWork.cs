@@ -77,14 +77,17 @@ public sealed class ImageWork
         });
     }
 
-    /// <summary>Records every file of the output folder not yet recorded (e.g. maps.safetensors, written without a callback).</summary>
+    /// <summary>
+    /// Records every file of the output folder not yet recorded (e.g. maps.safetensors, written without a callback).
+    /// Hidden files are not results: the engine's atomic writes use ".name.tmp-…" files, left behind when interrupted.
+    /// </summary>
     public void AddRemainingFiles()
     {
         var known = _db.Files.Where(f => f.JobImageId == Item.Id).Select(f => f.FileName).ToHashSet();
         foreach (var path in Directory.EnumerateFiles(OutputDir).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
-            if (!known.Contains(name))
+            if (!name.StartsWith('.') && !known.Contains(name))
                 AddFile(name);
         }
     }
