@@ -61,6 +61,24 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Record_lengths_count_code_points_so_an_emoji_is_one_character_as_in_the_cli()
+    {
+        const string fifteen = "abcdefghijklmn\U0001F600";   // 15 code points, 16 UTF-16 units: not a record
+        const string sixteen = "abcdefghijklmno\U0001F600";  // 16 code points
+        _host.Fake.ExtraWords.AddRange([fifteen, sixteen]);
+        var image = await _host.UploadAsync();
+        var run = await StartOpinionsAsync(image.Id);
+
+        await _host.With(async sp => { await sp.GetRequiredService<OpinionsJob>().RunAsync(run.Id, default); return 0; });
+
+        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner));
+        Assert.DoesNotContain(records, r => r.Word == fifteen);
+        Assert.Equal(16, records.Single(r => r.Word == sixteen).Length);
+        var announced = Assert.Single(_host.Events.Events, e => e.Kind == JobEventKind.RecordsChanged);
+        Assert.DoesNotContain(fifteen, announced.Message!.Split(' '));
+    }
+
+    [Fact]
     public async Task A_private_runs_records_are_listed_and_announced_only_to_its_owner_and_admins()
     {
         var image = await _host.UploadAsync();

@@ -14,10 +14,17 @@ namespace ClipSurgeryWeb.Jobs.Records;
 public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
 {
     /// <summary>Words must be longer than this.</summary>
-    public const int MinLength = 15;
+    public const int MinLength = ClipSurgeryWeb.Engine.Opinions.WordRecords.MinLength;
+
+    /// <summary>
+    /// A word's length in characters (Unicode code points), as the engine, the CLI and Python's len count it, so the web
+    /// and the CLI agree on which words are records; UTF-16 units would count an emoji twice.
+    /// </summary>
+    public static int Length(string word) => ClipSurgeryWeb.Engine.Opinions.WordRecords.Length(word);
 
     public async Task<IReadOnlyList<WordRecord>> ListAsync(Requester who, string? search = null, CancellationToken ct = default)
     {
+        // Rows stored before lengths were counted in code points hold UTF-16 lengths (never shorter): Rank counts again.
         var query = db.Words.AsNoTracking().Where(w => w.Length > MinLength);
         if (!who.IsAdmin)
             query = query.Where(w => db.Runs.Any(r => r.Id == w.RunId && (r.Shared || r.OwnerId == who.UserId)));
@@ -33,7 +40,7 @@ public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
     /// <summary>The words of this list that are not records yet (longer than the minimum, never seen before).</summary>
     public IReadOnlyList<string> NewRecordsAmong(IEnumerable<string> words)
     {
-        var candidates = words.Where(w => w.Length > MinLength).Distinct().ToList();
+        var candidates = words.Where(w => Length(w) > MinLength).Distinct().ToList();
         if (candidates.Count == 0)
             return [];
         var known = db.Words.Where(w => candidates.Contains(w.Word)).Select(w => w.Word).Distinct().ToHashSet();
@@ -45,11 +52,11 @@ public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
         events.Publish(JobEvent.For(run, JobEventKind.RecordsChanged) with { Message = string.Join(' ', words) });
 
     public static IReadOnlyList<WordRecord> Rank(IEnumerable<OpinionWord> words) =>
-        words.Where(w => w.Word.Length > MinLength)
+        words.Where(w => Length(w.Word) > MinLength)
             .GroupBy(w => w.Word, StringComparer.Ordinal)
             .Select(g => g.OrderBy(w => w.FoundAt).ThenBy(w => w.Id).First())
-            .OrderByDescending(w => w.Word.Length)
-            .ThenBy(w => w.Word, StringComparer.Ordinal)
-            .Select(w => new WordRecord(w.Word, w.Word.Length, w.ImageId, w.RunId, w.ModelName, w.OwnerName, w.FoundAt))
+            .Select(w => new WordRecord(w.Word, Length(w.Word), w.ImageId, w.RunId, w.ModelName, w.OwnerName, w.FoundAt))
+            .OrderByDescending(r => r.Length)
+            .ThenBy(r => r.Word, StringComparer.Ordinal)
             .ToList();
 }

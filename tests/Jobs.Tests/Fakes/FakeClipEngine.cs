@@ -21,6 +21,9 @@ public sealed class FakeClipEngine : IClipEngine
         new("incomprehensibilities", 1),
     ];
 
+    /// <summary>Words opinions calls return besides the tokens' words.</summary>
+    public List<string> ExtraWords { get; } = [];
+
     private readonly ConcurrentQueue<(string Method, string ImagePath)> _calls = new();
     private readonly ConcurrentQueue<ExplainSpec> _explainSpecs = new();
 
@@ -119,7 +122,7 @@ public sealed class FakeClipEngine : IClipEngine
         }
         onProgress(new OpinionProgress(spec.Iterations, spec.Iterations, -30f, "cat whiskers photographically"));
         File.WriteAllLines(Path.Combine(outputDir, "tokens.csv"), ["Token,Frequency", .. Tokens.Select(t => $"{t.Token},{t.Frequency}")]);
-        var words = Tokens.Select(t => t.Token).ToList();
+        var words = Tokens.Select(t => t.Token).Concat(ExtraWords).ToList();
         File.WriteAllLines(Path.Combine(outputDir, "words.txt"), words);
         return new OpinionOutcome(Tokens, words);
     }
