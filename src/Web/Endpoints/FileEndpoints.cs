@@ -79,12 +79,12 @@ public static class FileEndpoints
             {
                 foreach (var item in run.Images.OrderBy(i => i.Order))
                 {
-                    var folder = $"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}";
+                    var folder = EntrySegment($"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}");
                     foreach (var file in item.Files.OrderBy(f => f.FileName, StringComparer.Ordinal))
                     {
                         var path = store.ResultPath(run.Id, item.Id, file.FileName);
                         if (File.Exists(path))
-                            zip.CreateEntryFromFile(path, $"{folder}/{file.FileName}", CompressionLevel.Fastest);
+                            zip.CreateEntryFromFile(path, $"{folder}/{EntrySegment(file.FileName)}", CompressionLevel.Fastest);
                     }
                 }
             }
@@ -93,5 +93,16 @@ public static class FileEndpoints
             return Results.File(stream, "application/zip", $"clipsurgery_{run.Kind.ToString().ToLowerInvariant()}_{run.Id:N}.zip");
         });
         return app;
+    }
+
+    /// <summary>
+    /// One folder or file name of a zip entry, safe for every extractor: only [A-Za-z0-9._+ -] are kept (others become
+    /// '_'), so an uploaded name like "..\..\x.png" cannot carry a separator (Windows tools split on '\') or a
+    /// drive; a name of dots only becomes '_'.
+    /// </summary>
+    private static string EntrySegment(string name)
+    {
+        var safe = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '+' or ' ' or '-' ? c : '_'));
+        return safe.Trim('.').Length == 0 ? "_" : safe;
     }
 }
