@@ -36,6 +36,9 @@ public sealed class FakeClipEngine : IClipEngine
     /// </summary>
     public ConcurrentDictionary<string, string> Failures { get; } = new();
 
+    /// <summary>Called with each heatmap's name as explain writes it, before the job hears of it.</summary>
+    public Action<string>? Writing { get; set; }
+
     /// <summary>Called with the method and image path when a call has written all its files, just before it returns.</summary>
     public Action<string, string>? Finishing { get; set; }
 
@@ -103,6 +106,7 @@ public sealed class FakeClipEngine : IClipEngine
                 ct.ThrowIfCancellationRequested();
                 var name = $"{mode}_{target}.png";
                 WritePng(Path.Combine(outputDir, name), $"{mode}/{target}");
+                Writing?.Invoke(name);
                 onFile(name);
                 Pause(ct);
             }
