@@ -42,6 +42,23 @@ public sealed class ExplainJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_hidden_temporary_file_left_by_an_interrupted_write_is_not_recorded_as_a_result()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id], ["cat"], ["cat"], ["cs"]);
+        _host.Fake.Finishing = (_, _) =>
+        {
+            var dir = Directory.EnumerateDirectories(Path.Combine(_host.Root, "data", "results", run.Id.ToString("N"))).Single();
+            File.WriteAllText(Path.Combine(dir, $".cs_cat.png.tmp-{Guid.NewGuid():N}"), "half a png");
+        };
+
+        await RunAsync(run.Id);
+
+        var files = (await _host.LoadRunAsync(run.Id)).Images.Single().Files;
+        Assert.Equal(["cs_cat.png", "maps.safetensors"], files.Select(f => f.FileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failing_image_records_its_reason_and_the_run_goes_on_with_the_next()
     {
         var bad = await _host.UploadAsync("bad.png");
@@ -82,7 +99,9 @@ public sealed class ExplainJobTests : IAsyncLifetime
         _host.Fake.StepDelay = TimeSpan.FromMilliseconds(200);
         var image = await _host.UploadAsync();
         var run = await _host.StartExplainAsync([image.Id]);
-        using var shutdown = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        // At the first of four heatmaps: deterministic, where a timer could fire late on a busy machine.
+        using var shutdown = new CancellationTokenSource();
+        _host.Fake.Writing = _ => shutdown.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(run.Id, shutdown.Token));
 
@@ -91,7 +110,32 @@ public sealed class ExplainJobTests : IAsyncLifetime
         Assert.Equal(JobImageStatus.Pending, interrupted.Images.Single().Status);
 
         _host.Fake.StepDelay = TimeSpan.Zero;
+        _host.Fake.Writing = null;
         await RunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_shutdown_right_as_an_image_finishes_keeps_that_image_done_and_the_next_pending()
+    {
+        var first = await _host.UploadAsync("first.png");
+        var second = await _host.UploadAsync("second.png");
+        var run = await _host.StartExplainAsync([first.Id, second.Id]);
+        using var shutdown = new CancellationTokenSource();
+        _host.Fake.Finishing = (_, path) =>
+        {
+            if (path.Contains(first.Id.ToString("N")))
+                shutdown.Cancel();
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RunAsync(run.Id, shutdown.Token));
+
+        var interrupted = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobImageStatus.Done, interrupted.Images.Single(i => i.ImageId == first.Id).Status);
+        Assert.Equal(JobImageStatus.Pending, interrupted.Images.Single(i => i.ImageId == second.Id).Status);
+        _host.Fake.Finishing = null;
+        await RunAsync(run.Id);
+        Assert.Equal(1, _host.Fake.CallsFor("explain", first.Id.ToString("N")));
         Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
     }
 

@@ -53,11 +53,47 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
         Assert.Single(announced);
         Assert.Equal("incomprehensibilities photographically", announced[0].Message);
 
-        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync());
+        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner));
         Assert.Equal(["incomprehensibilities", "photographically"], records.Select(r => r.Word));
         Assert.All(records, r => Assert.Equal(first.Id, r.ImageId));
         Assert.Equal(JobsHost.ModelName, records[0].ModelName);
         Assert.Equal(_host.Owner.Name, records[0].OwnerName);
+    }
+
+    [Fact]
+    public async Task Record_lengths_count_code_points_so_an_emoji_is_one_character_as_in_the_cli()
+    {
+        const string fifteen = "abcdefghijklmn\U0001F600";   // 15 code points, 16 UTF-16 units: not a record
+        const string sixteen = "abcdefghijklmno\U0001F600";  // 16 code points
+        _host.Fake.ExtraWords.AddRange([fifteen, sixteen]);
+        var image = await _host.UploadAsync();
+        var run = await StartOpinionsAsync(image.Id);
+
+        await _host.With(async sp => { await sp.GetRequiredService<OpinionsJob>().RunAsync(run.Id, default); return 0; });
+
+        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner));
+        Assert.DoesNotContain(records, r => r.Word == fifteen);
+        Assert.Equal(16, records.Single(r => r.Word == sixteen).Length);
+        var announced = Assert.Single(_host.Events.Events, e => e.Kind == JobEventKind.RecordsChanged);
+        Assert.DoesNotContain(fifteen, announced.Message!.Split(' '));
+    }
+
+    [Fact]
+    public async Task A_private_runs_records_are_listed_and_announced_only_to_its_owner_and_admins()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartOpinionsAsync(_host.Owner, [image.Id], JobsHost.ModelName, 40, shared: false));
+        await _host.With(async sp => { await sp.GetRequiredService<OpinionsJob>().RunAsync(run.Id, default); return 0; });
+        var other = new Requester("member-2", "other@example.com", IsAdmin: false);
+        var admin = new Requester("admin-1", "admin@example.com", IsAdmin: true);
+
+        Assert.Empty(await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(other)));
+        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner))).Count);
+        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(admin))).Count);
+        var announced = Assert.Single(_host.Events.Events, e => e.Kind == JobEventKind.RecordsChanged);
+        Assert.False(announced.IsVisibleTo(other.UserId, isAdmin: false));
+        Assert.True(announced.IsVisibleTo(_host.Owner.UserId, isAdmin: false));
+        Assert.True(announced.IsVisibleTo(admin.UserId, isAdmin: true));
     }
 
     [Fact]
@@ -73,6 +109,24 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
         Assert.Equal(JobRunStatus.Succeeded, done.Status);
         var heatmaps = done.Images.Single().Files.Where(f => f.Kind == "heatmap").Select(f => f.FileName).Order(StringComparer.Ordinal);
         Assert.Equal(["cs_cat.png", "cs_whiskers.png", "plain_cat.png", "plain_whiskers.png", "single_cat.png", "single_whiskers.png"], heatmaps);
+    }
+
+    [Fact]
+    public async Task A_batch_maps_over_the_labels_at_the_models_own_size_and_draws_single_label_maps_at_512()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.With(sp =>
+            sp.GetRequiredService<JobLauncher>().StartBatchAsync(_host.Owner, [image.Id], JobsHost.ModelName, null, 20, shared: true));
+
+        await _host.With(async sp => { await sp.GetRequiredService<BatchJob>().RunAsync(run.Id, default); return 0; });
+
+        Assert.Null((await _host.LoadRunAsync(run.Id)).Settings.Resolution);
+        var specs = _host.Fake.ExplainSpecs;
+        Assert.Equal(2, specs.Count);
+        Assert.Equal(["plain", "cs"], specs[0].Modes);
+        Assert.Null(specs[0].Resolution);
+        Assert.Equal(["single"], specs[1].Modes);
+        Assert.Equal(512, specs[1].Resolution);
     }
 
     [Fact]

@@ -63,6 +63,64 @@ public sealed class ResumeTests : IAsyncLifetime
         Assert.Equal(JobRunStatus.Cancelled, (await _host.LoadRunAsync(cancelled.Id)).Status);
     }
 
+    [Fact]
+    public async Task A_run_whose_job_hangfire_gives_up_on_is_marked_failed_with_the_reason_and_can_be_retried()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id]);
+        var client = _host.Services.GetRequiredService<IBackgroundJobClient>();
+
+        // A failure with attempts left: AutomaticRetry schedules the job again and the run waits for it.
+        client.ChangeState(run.HangfireJobId!, new FailedState(new InvalidOperationException("database is locked")), EnqueuedState.StateName);
+        Assert.Equal(ScheduledState.StateName, State(run.HangfireJobId!));
+        Assert.Equal(JobRunStatus.Queued, (await _host.LoadRunAsync(run.Id)).Status);
+
+        // The last attempt fails: Hangfire gives up.
+        using (var connection = _host.Services.GetRequiredService<JobStorage>().GetConnection())
+            connection.SetJobParameter(run.HangfireJobId!, "RetryCount", "3");
+        Assert.True(client.ChangeState(run.HangfireJobId!, new FailedState(new InvalidOperationException("database is locked")), ScheduledState.StateName));
+
+        Assert.Equal(FailedState.StateName, State(run.HangfireJobId!));
+        var failed = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Failed, failed.Status);
+        Assert.Equal("the background job failed and will not be retried: database is locked", failed.Error);
+        Assert.Equal(JobImageStatus.Failed, failed.Images.Single().Status);
+        await _host.With(sp => sp.GetRequiredService<JobLauncher>().RetryAsync(_host.Owner, run.Id));
+        Assert.Equal(JobRunStatus.Queued, (await _host.LoadRunAsync(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_run_left_running_by_a_job_that_had_already_failed_is_marked_failed_at_start()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id]);
+        await _host.With(async sp =>
+        {
+            await sp.GetRequiredService<ClipSurgeryDb>().Runs.Where(r => r.Id == run.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, JobRunStatus.Running));
+            return 0;
+        });
+        var client = _host.Services.GetRequiredService<IBackgroundJobClient>();
+        Assert.True(client.ChangeState(run.HangfireJobId!, new FailedBeforeThisFix(), EnqueuedState.StateName));
+
+        await ResumeAsync();
+
+        var failed = await _host.LoadRunAsync(run.Id);
+        Assert.Equal(JobRunStatus.Failed, failed.Status);
+        Assert.Equal("the background job failed and will not be retried", failed.Error);
+        Assert.Equal(JobImageStatus.Failed, failed.Images.Single().Status);
+    }
+
+    /// <summary>A Failed state as an older version left it (no filter marked its run).</summary>
+    private sealed class FailedBeforeThisFix : IState
+    {
+        public string Name => FailedState.StateName;
+        public string? Reason => "gave up";
+        public bool IsFinal => false;
+        public bool IgnoreJobLoadException => false;
+        public Dictionary<string, string> SerializeData() => new() { ["ExceptionMessage"] = "boom" };
+    }
+
     /// <summary>The state a killed worker leaves behind (Hangfire's own ProcessingState cannot be built outside a worker).</summary>
     private sealed class LeftProcessing : IState
     {

@@ -35,7 +35,7 @@ public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine eng
             work.SetStage("explain", 0.6);
             var clip = models.RequireClip(settings.ModelName!).Path;
             // As the engine's RunAllPipeline (and the reference's run_surgery.py): maps over the label set at the
-            // model's own size unless a resolution was asked for, single-label maps (SAM's points) at 512.
+            // model's own size unless a resolution was asked for, single-label maps (SAM's points) always at 512.
             var overLabels = settings.Modes.Where(m => m != "single").ToList();
             var expected = targets.Count * settings.Modes.Count;
             void OnFile(string file)
@@ -46,7 +46,7 @@ public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine eng
             if (overLabels.Count > 0)
                 engine.Explain(new ExplainSpec(clip, labels, targets, settings.Resolution, overLabels), work.ImagePath, work.OutputDir, OnFile, work.Token);
             if (settings.Modes.Contains("single") || settings.SamModelName is not null)
-                engine.Explain(new ExplainSpec(clip, labels, targets, settings.Resolution ?? RunAllSettings.DefaultSingleResolution, ["single"]), work.ImagePath, work.OutputDir, OnFile, work.Token);
+                engine.Explain(new ExplainSpec(clip, labels, targets, RunAllSettings.DefaultSingleResolution, ["single"]), work.ImagePath, work.OutputDir, OnFile, work.Token);
             if (settings.SamModelName is null)
                 return;
             work.SetStage("segment", 0.85);

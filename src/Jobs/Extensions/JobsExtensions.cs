@@ -10,6 +10,7 @@ using ClipSurgeryWeb.Jobs.Records;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Jobs.Storage;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Configuration;
@@ -56,6 +57,12 @@ public static class JobsExtensions
         {
             services.TryAddSingleton<IJobEvents, LoggingJobEvents>();
         }
+
+        // This host's Hangfire filters: Hangfire's own (AutomaticRetry …) and ours. Registered before AddHangfire, which
+        // only adds its default provider when none is there; not GlobalJobFilters, which every host in a process shares.
+        services.AddSingleton<FailRunWhenJobGivesUp>();
+        services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(JobFilterProviders.Providers,
+            new JobFilterCollection { sp.GetRequiredService<FailRunWhenJobGivesUp>() }));
 
         var dataDir = options.DataPath(builder.Environment.ContentRootPath);
         services.AddHangfire(config =>

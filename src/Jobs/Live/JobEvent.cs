@@ -56,7 +56,10 @@ public sealed record JobEvent
         RunStatus = run.Status.ToString(),
     };
 
-    /// <summary>Whether a user may see this event: records and models are team-wide; runs follow their visibility.</summary>
+    /// <summary>
+    /// Whether a user may see this event: models are team-wide; everything about a run, its new records included,
+    /// follows the run's visibility (shared: the team; private: its owner and admins).
+    /// </summary>
     public bool IsVisibleTo(string userId, bool isAdmin) =>
-        Kind is JobEventKind.RecordsChanged or JobEventKind.ModelsChanged || Shared || isAdmin || OwnerId == userId;
+        Kind is JobEventKind.ModelsChanged || Shared || isAdmin || OwnerId == userId;
 }

@@ -44,7 +44,7 @@ public sealed class OpinionStep(IClipEngine engine, ModelCatalog models, ClipSur
             JobImageId = itemId,
             ImageId = work.Item.ImageId,
             Word = w,
-            Length = w.Length,
+            Length = WordRecords.Length(w),
             ModelName = work.Run.Settings.ModelName ?? "?",
             OwnerId = work.Run.OwnerId,
             OwnerName = work.Run.OwnerName,

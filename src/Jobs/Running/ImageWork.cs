@@ -77,14 +77,17 @@ public sealed class ImageWork
         });
     }
 
-    /// <summary>Records every file of the output folder not yet recorded (e.g. maps.safetensors, written without a callback).</summary>
+    /// <summary>
+    /// Records every file of the output folder not yet recorded (e.g. maps.safetensors, written without a callback).
+    /// Hidden files are not results: the engine's atomic writes use ".name.tmp-…" files, left behind when interrupted.
+    /// </summary>
     public void AddRemainingFiles()
     {
         var known = _db.Files.Where(f => f.JobImageId == Item.Id).Select(f => f.FileName).ToHashSet();
         foreach (var path in Directory.EnumerateFiles(OutputDir).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
-            if (!known.Contains(name))
+            if (!name.StartsWith('.') && !known.Contains(name))
                 AddFile(name);
         }
     }
@@ -93,6 +96,13 @@ public sealed class ImageWork
     {
         Item.Stage = stage;
         Report(progress, force: true);
+    }
+
+    /// <summary>Announces the finished image (already saved as done). Never throws for cancellation: a done image stays done.</summary>
+    internal void ReportDone()
+    {
+        _lastPublish = _time.GetUtcNow();
+        Publish(iteration: null, iterations: null);
     }
 
     /// <summary>Reports progress within the image (0..1); published at most every 200 ms, saved every second.</summary>
@@ -115,19 +125,22 @@ public sealed class ImageWork
         if (force || now - _lastPublish >= PublishEvery)
         {
             _lastPublish = now;
-            _events.Publish(JobEvent.For(Run, JobEventKind.ImageProgress) with
-            {
-                JobImageId = Item.Id,
-                ImageStatus = Item.Status.ToString(),
-                Stage = Item.Stage,
-                Progress = Item.Progress,
-                Overall = _overall(Item.Progress),
-                Iteration = iteration,
-                Iterations = iterations,
-                Loss = Item.Loss,
-                BestText = Item.BestText,
-            });
+            Publish(iteration, iterations);
         }
         _cts.Token.ThrowIfCancellationRequested();
     }
+
+    private void Publish(int? iteration, int? iterations) =>
+        _events.Publish(JobEvent.For(Run, JobEventKind.ImageProgress) with
+        {
+            JobImageId = Item.Id,
+            ImageStatus = Item.Status.ToString(),
+            Stage = Item.Stage,
+            Progress = Item.Progress,
+            Overall = _overall(Item.Progress),
+            Iteration = iteration,
+            Iterations = iterations,
+            Loss = Item.Loss,
+            BestText = Item.BestText,
+        });
 }

@@ -85,7 +85,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             ModelName = model.Name,
             SamModelName = sam?.Name,
             Iterations = iterations,
-            Resolution = 512,
+            // No resolution: maps over the labels at the model's own size; BatchJob draws single-label maps at 512.
             Modes = ["plain", "cs", "single"],
         };
         var run = await CreateRunAsync(who, JobRunKind.Batch, imageIds, settings, shared, ct);

@@ -11,8 +11,9 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// <summary>
 /// At start-up with SQLite (one server process per database), resumes runs the previous process left unfinished:
 /// a job still marked Processing belonged to that process (it was killed), so it is requeued now instead of after
-/// Hangfire's invisibility timeout; a run whose job vanished gets a new one. Jobs are idempotent, so a duplicate is
-/// harmless. Registered before the Hangfire server so it runs before any worker fetches.
+/// Hangfire's invisibility timeout; a run whose job vanished gets a new one; a run whose job Hangfire gave up on (left
+/// from before <see cref="FailRunWhenJobGivesUp"/> marked such runs) is marked Failed so it can be retried. Jobs are
+/// idempotent, so a duplicate is harmless. Registered before the Hangfire server so it runs before any worker fetches.
 /// </summary>
 public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorage storage, ILogger<ResumeInterruptedRuns> log) : IHostedService
 {
@@ -22,6 +23,7 @@ public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorag
         var db = scope.ServiceProvider.GetRequiredService<ClipSurgeryDb>();
         var client = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var launcher = scope.ServiceProvider.GetRequiredService<JobLauncher>();
+        var events = scope.ServiceProvider.GetRequiredService<Live.IJobEvents>();
         var unfinished = await db.Runs
             .Where(r => r.Status == JobRunStatus.Queued || r.Status == JobRunStatus.Running)
             .ToListAsync(cancellationToken);
@@ -33,6 +35,12 @@ public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorag
             {
                 log.LogInformation("Resuming run {RunId}: its job {JobId} was interrupted", run.Id, run.HangfireJobId);
                 client.Requeue(run.HangfireJobId!);
+            }
+            else if (state == FailedState.StateName)
+            {
+                log.LogInformation("Closing run {RunId}: Hangfire gave up on its job {JobId}", run.Id, run.HangfireJobId);
+                FailRunWhenJobGivesUp.MarkFailed(db, events, run.Id, run.HangfireJobId!,
+                    "the background job failed and will not be retried", DateTime.UtcNow);
             }
             else if (state is null || state == DeletedState.StateName || state == SucceededState.StateName)
             {

@@ -69,9 +69,10 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         item.Error = null;
         item.Progress = 0;
         db.SaveChanges();
+        ImageWork context;
         try
         {
-            var context = new ImageWork(db, events, time, files, run, item, cts, overall);
+            context = new ImageWork(db, events, time, files, run, item, cts, overall);
             context.Report(0, force: true);
             work(context);
             context.AddRemainingFiles();
@@ -79,8 +80,6 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             item.Progress = 1;
             item.FinishedAt = Now;
             db.SaveChanges();
-            context.Report(1, force: true);
-            return true;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -90,8 +89,10 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
                 FinishCancelled(run);
                 return false;
             }
-            // Shutdown: leave the image for the next worker; Hangfire requeues the job.
-            db.RunImages.Where(i => i.Id == item.Id).ExecuteUpdate(s => s.SetProperty(i => i.Status, JobImageStatus.Pending));
+            // Shutdown: leave the image for the next worker; Hangfire requeues the job. An image already saved as done
+            // stays done, or the next worker would redo it.
+            db.RunImages.Where(i => i.Id == item.Id && i.Status != JobImageStatus.Done)
+                .ExecuteUpdate(s => s.SetProperty(i => i.Status, JobImageStatus.Pending));
             throw;
         }
         catch (Exception ex)
@@ -115,6 +116,9 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             });
             return true;
         }
+        // Outside the try: the image is done and saved; a cancellation arriving now is for the next image to notice.
+        context.ReportDone();
+        return true;
     }
 
     private bool IsCancelRequested(Guid runId) =>

@@ -45,7 +45,7 @@ public static class FileEndpoints
         api.MapGet("/images/{id:guid}", async (Guid id, HttpContext http, ClipSurgeryDb db, FileStore store, CancellationToken ct) =>
         {
             var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
-            if (image is null || !CanSeeImage(db, image.Id, http.User.ToRequester()))
+            if (image is null || !db.CanSeeImage(image.Id, http.User.ToRequester()))
                 return Results.NotFound();
             return Results.File(store.UploadPath(image.Id, image.Extension), image.ContentType, enableRangeProcessing: true);
         });
@@ -79,12 +79,12 @@ public static class FileEndpoints
             {
                 foreach (var item in run.Images.OrderBy(i => i.Order))
                 {
-                    var folder = $"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}";
+                    var folder = EntrySegment($"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}");
                     foreach (var file in item.Files.OrderBy(f => f.FileName, StringComparer.Ordinal))
                     {
                         var path = store.ResultPath(run.Id, item.Id, file.FileName);
                         if (File.Exists(path))
-                            zip.CreateEntryFromFile(path, $"{folder}/{file.FileName}", CompressionLevel.Fastest);
+                            zip.CreateEntryFromFile(path, $"{folder}/{EntrySegment(file.FileName)}", CompressionLevel.Fastest);
                     }
                 }
             }
@@ -95,6 +95,14 @@ public static class FileEndpoints
         return app;
     }
 
-    private static bool CanSeeImage(ClipSurgeryDb db, Guid imageId, Requester who) =>
-        db.CanSeeImage(imageId, who) || db.Words.Any(w => w.ImageId == imageId && w.Length > Jobs.Records.WordRecords.MinLength);
+    /// <summary>
+    /// One folder or file name of a zip entry, safe for every extractor: only [A-Za-z0-9._+ -] are kept (others become
+    /// '_'), so an uploaded name like "..\..\x.png" cannot carry a separator (Windows tools split on '\') or a
+    /// drive; a name of dots only becomes '_'.
+    /// </summary>
+    private static string EntrySegment(string name)
+    {
+        var safe = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '+' or ' ' or '-' ? c : '_'));
+        return safe.Trim('.').Length == 0 ? "_" : safe;
+    }
 }

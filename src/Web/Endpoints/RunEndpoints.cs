@@ -54,7 +54,8 @@ public static class RunEndpoints
             await launcher.RetryAsync(http.User.ToRequester(), id);
             return Results.NoContent();
         });
-        api.MapGet("/records", async (string? search, WordRecords records) => Results.Ok(await records.ListAsync(search)));
+        api.MapGet("/records", async (string? search, HttpContext http, WordRecords records) =>
+            Results.Ok(await records.ListAsync(http.User.ToRequester(), search)));
         api.MapGet("/models", (ModelCatalog models) => Results.Ok(models.List()));
         return app;
     }

@@ -22,9 +22,17 @@ public sealed class ExplainState : IDisposable
     private readonly List<string> _labels = [];
     private readonly List<string> _targets = [];
     private readonly List<string> _errors = [];
+    private readonly ILogger<ExplainState> _log;
+    private int _refreshQueued;
+    private volatile bool _disposed;
 
-    public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelCatalog models, BrowserUploads uploads)
+    /// <summary>Live updates closer together than this share one reload of the run.</summary>
+    public static readonly TimeSpan RefreshDelay = TimeSpan.FromMilliseconds(150);
+
+    public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelCatalog models, BrowserUploads uploads,
+        ILogger<ExplainState> log)
     {
+        _log = log;
         _browserUploads = uploads;
         _ops = ops;
         _user = user;
@@ -139,19 +147,37 @@ public sealed class ExplainState : IDisposable
         }
     }
 
+    /// <summary>
+    /// Called on the publisher's thread (for local jobs, the Hangfire GPU worker): must not read the database there. The
+    /// reload runs on the thread pool after <see cref="RefreshDelay"/>, once for all the updates of that window.
+    /// </summary>
     private void OnLive(JobEvent e)
     {
-        if (Run is null || e.RunId != Run.Id)
+        if (Run is null || e.RunId != Run.Id || _disposed)
             return;
-        _ = RefreshAsync();
+        if (Interlocked.Exchange(ref _refreshQueued, 1) == 1)
+            return;
+        _ = Task.Run(RefreshSoonAsync);
     }
 
-    private async Task RefreshAsync()
+    private async Task RefreshSoonAsync()
     {
-        if (Run is null)
+        await Task.Delay(RefreshDelay);
+        // Cleared before reading, so an update that arrives during the read queues one more reload.
+        Volatile.Write(ref _refreshQueued, 0);
+        if (Run is not { } run || _disposed)
             return;
-        Run = await _queries.GetAsync(await _user.GetAsync(), Run.Id) ?? Run;
-        Changed?.Invoke();
+        try
+        {
+            var fresh = await _queries.GetAsync(await _user.GetAsync(), run.Id);
+            if (fresh is not null && Run?.Id == fresh.Id)
+                Run = fresh;
+            Changed?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning(ex, "Could not reload run {RunId} for the Explain page", run.Id);
+        }
     }
 
     private void Update(Action change)
@@ -160,5 +186,9 @@ public sealed class ExplainState : IDisposable
         Changed?.Invoke();
     }
 
-    public void Dispose() => _feed.Received -= OnLive;
+    public void Dispose()
+    {
+        _disposed = true;
+        _feed.Received -= OnLive;
+    }
 }

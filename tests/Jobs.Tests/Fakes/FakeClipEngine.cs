@@ -21,7 +21,11 @@ public sealed class FakeClipEngine : IClipEngine
         new("incomprehensibilities", 1),
     ];
 
+    /// <summary>Words opinions calls return besides the tokens' words.</summary>
+    public List<string> ExtraWords { get; } = [];
+
     private readonly ConcurrentQueue<(string Method, string ImagePath)> _calls = new();
+    private readonly ConcurrentQueue<ExplainSpec> _explainSpecs = new();
 
     /// <summary>Pause per step (per written file, per 10 iterations, per download chunk).</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.Zero;
@@ -32,7 +36,16 @@ public sealed class FakeClipEngine : IClipEngine
     /// </summary>
     public ConcurrentDictionary<string, string> Failures { get; } = new();
 
+    /// <summary>Called with each heatmap's name as explain writes it, before the job hears of it.</summary>
+    public Action<string>? Writing { get; set; }
+
+    /// <summary>Called with the method and image path when a call has written all its files, just before it returns.</summary>
+    public Action<string, string>? Finishing { get; set; }
+
     public IReadOnlyList<(string Method, string ImagePath)> Calls => _calls.ToArray();
+
+    /// <summary>Every explain call's settings, in call order.</summary>
+    public IReadOnlyList<ExplainSpec> ExplainSpecs => _explainSpecs.ToArray();
 
     public int CallsFor(string method, string pathPart) => Calls.Count(c => c.Method == method && c.ImagePath.Contains(pathPart));
 
@@ -84,6 +97,7 @@ public sealed class FakeClipEngine : IClipEngine
 
     public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
     {
+        _explainSpecs.Enqueue(spec);
         Begin("explain", imagePath);
         foreach (var target in spec.Targets)
         {
@@ -92,11 +106,13 @@ public sealed class FakeClipEngine : IClipEngine
                 ct.ThrowIfCancellationRequested();
                 var name = $"{mode}_{target}.png";
                 WritePng(Path.Combine(outputDir, name), $"{mode}/{target}");
+                Writing?.Invoke(name);
                 onFile(name);
                 Pause(ct);
             }
         }
         File.WriteAllBytes(Path.Combine(outputDir, "maps.safetensors"), Encoding.UTF8.GetBytes("fake maps"));
+        Finishing?.Invoke("explain", imagePath);
     }
 
     public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
@@ -110,7 +126,7 @@ public sealed class FakeClipEngine : IClipEngine
         }
         onProgress(new OpinionProgress(spec.Iterations, spec.Iterations, -30f, "cat whiskers photographically"));
         File.WriteAllLines(Path.Combine(outputDir, "tokens.csv"), ["Token,Frequency", .. Tokens.Select(t => $"{t.Token},{t.Frequency}")]);
-        var words = Tokens.Select(t => t.Token).ToList();
+        var words = Tokens.Select(t => t.Token).Concat(ExtraWords).ToList();
         File.WriteAllLines(Path.Combine(outputDir, "words.txt"), words);
         return new OpinionOutcome(Tokens, words);
     }

@@ -1,7 +1,5 @@
 using System.Net;
-using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Web.Tests.Support;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipSurgeryWeb.Web.Tests.Integration;
@@ -69,8 +67,8 @@ public sealed class AccessTests : IDisposable
     [Fact]
     public async Task Only_admins_may_open_the_hangfire_dashboard()
     {
-        await CreateMemberAsync("member@example.com");
-        using var member = await AppClient.LoginAsync(_factory, "member@example.com", "Member-pass-1");
+        await _factory.CreateMemberAsync("member@example.com");
+        using var member = await AppClient.LoginAsync(_factory, "member@example.com", ClipSurgeryAppFactory.MemberPassword);
         using var admin = await AppClient.LoginAsync(_factory);
 
         var denied = await member.Http.GetAsync("/jobs");
@@ -85,9 +83,9 @@ public sealed class AccessTests : IDisposable
     [Fact]
     public async Task A_member_does_not_see_another_members_private_results()
     {
-        await CreateMemberAsync("member@example.com");
+        await _factory.CreateMemberAsync("member@example.com");
         using var admin = await AppClient.LoginAsync(_factory);
-        using var member = await AppClient.LoginAsync(_factory, "member@example.com", "Member-pass-1");
+        using var member = await AppClient.LoginAsync(_factory, "member@example.com", ClipSurgeryAppFactory.MemberPassword);
         var image = await admin.UploadImageAsync();
         var runId = await admin.StartAsync("explain", new
         {
@@ -100,6 +98,35 @@ public sealed class AccessTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, (await member.Http.GetAsync(file.Url)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await member.Http.GetAsync($"/api/runs/{runId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await member.Http.GetAsync($"/api/images/{image}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_member_neither_lists_nor_fetches_the_image_of_another_members_private_record()
+    {
+        await _factory.CreateMemberAsync("member@example.com");
+        using var admin = await AppClient.LoginAsync(_factory);
+        using var member = await AppClient.LoginAsync(_factory, "member@example.com", ClipSurgeryAppFactory.MemberPassword);
+        var image = await admin.UploadImageAsync();
+        var runId = await admin.StartAsync("opinions", new { imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, iterations = 20, shared = false });
+        await admin.WaitForFinishAsync(runId);
+
+        Assert.Contains("incomprehensibilities", await admin.Http.GetStringAsync("/api/records"));
+        Assert.Equal("[]", await member.Http.GetStringAsync("/api/records"));
+        Assert.Equal(HttpStatusCode.NotFound, (await member.Http.GetAsync($"/api/images/{image}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_member_lists_the_records_of_a_shared_run_and_fetches_their_image()
+    {
+        await _factory.CreateMemberAsync("member@example.com");
+        using var admin = await AppClient.LoginAsync(_factory);
+        using var member = await AppClient.LoginAsync(_factory, "member@example.com", ClipSurgeryAppFactory.MemberPassword);
+        var image = await admin.UploadImageAsync();
+        var runId = await admin.StartAsync("opinions", new { imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, iterations = 20, shared = true });
+        await admin.WaitForFinishAsync(runId);
+
+        Assert.Contains("incomprehensibilities", await member.Http.GetStringAsync("/api/records"));
+        Assert.Equal(HttpStatusCode.OK, (await member.Http.GetAsync($"/api/images/{image}")).StatusCode);
     }
 
     [Fact]
@@ -122,13 +149,5 @@ public sealed class AccessTests : IDisposable
         Assert.Equal("/account/login", set.Headers.Location?.OriginalString);
         using var member = await AppClient.LoginAsync(_factory, "invited@example.com", "Invited-pass-1");
         Assert.Equal(HttpStatusCode.OK, (await member.Http.GetAsync("/api/models")).StatusCode);
-    }
-
-    private async Task CreateMemberAsync(string email)
-    {
-        await using var scope = _factory.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<TeamMember>>();
-        var result = await users.CreateAsync(new TeamMember { UserName = email, Email = email }, "Member-pass-1");
-        Assert.True(result.Succeeded);
     }
 }

@@ -2,8 +2,11 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Web.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipSurgeryWeb.Web.Tests.Integration;
 
@@ -46,6 +49,26 @@ public sealed class JobFlowTests : IDisposable
         var zip = new ZipArchive(await client.Http.GetStreamAsync(run.Zip));
         Assert.Contains(zip.Entries, e => e.FullName == "01_street/cs_person+bench.png");
         Assert.Contains(zip.Entries, e => e.FullName == "01_street/maps.safetensors");
+    }
+
+    [Fact]
+    public async Task Zip_entry_names_keep_only_safe_characters_so_an_uploaded_name_cannot_leave_the_folder()
+    {
+        using var client = await AppClient.LoginAsync(_factory);
+        var image = await client.UploadImageAsync("evil.png");
+        await using (var scope = _factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<ClipSurgeryDb>().Images.Where(i => i.Id == image)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.FileName, @"..\..\C:\evil name?.png"));
+        var runId = await client.StartAsync("explain", new
+        {
+            imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, labels = new[] { "cat" }, modes = new[] { "cs" },
+        });
+        var run = await client.WaitForFinishAsync(runId);
+
+        var zip = new ZipArchive(await client.Http.GetStreamAsync(run.Zip));
+
+        Assert.Contains(zip.Entries, e => e.FullName == "01_.._.._C__evil name_/cs_cat.png");
+        Assert.All(zip.Entries, e => Assert.Matches("^[A-Za-z0-9._+ -]+/[A-Za-z0-9._+ -]+$", e.FullName));
     }
 
     [Fact]

@@ -49,6 +49,45 @@ public sealed class LiveUpdateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_private_runs_new_records_reach_its_owner_but_not_another_member()
+    {
+        await _factory.CreateMemberAsync("member@example.com");
+        using var admin = await AppClient.LoginAsync(_factory);
+        using var member = await AppClient.LoginAsync(_factory, "member@example.com", ClipSurgeryAppFactory.MemberPassword);
+        await using var adminHub = admin.Hub();
+        await using var memberHub = member.Hub();
+        var toAdmin = await AppClient.CollectAsync(adminHub);
+        var toMember = await AppClient.CollectAsync(memberHub);
+        var image = await admin.UploadImageAsync();
+
+        var run = await admin.StartAsync("opinions", new { imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, iterations = 20, shared = false });
+        await admin.WaitForFinishAsync(run);
+        await WaitUntilAsync(() => { lock (toAdmin) return toAdmin.Any(e => e.Event.Kind == JobEventKind.RecordsChanged); });
+        await Task.Delay(500);
+
+        lock (toMember) Assert.DoesNotContain(toMember, e => e.Event.RunId == run);
+    }
+
+    [Fact]
+    public async Task A_shared_runs_new_records_reach_another_member_live()
+    {
+        await _factory.CreateMemberAsync("member@example.com");
+        using var admin = await AppClient.LoginAsync(_factory);
+        using var member = await AppClient.LoginAsync(_factory, "member@example.com", ClipSurgeryAppFactory.MemberPassword);
+        await using var memberHub = member.Hub();
+        var toMember = await AppClient.CollectAsync(memberHub);
+        var image = await admin.UploadImageAsync();
+
+        var run = await admin.StartAsync("opinions", new { imageIds = new[] { image }, model = ClipSurgeryAppFactory.ModelName, iterations = 20, shared = true });
+        await admin.WaitForFinishAsync(run);
+
+        await WaitUntilAsync(() =>
+        {
+            lock (toMember) return toMember.Any(e => e.Event.Kind == JobEventKind.RecordsChanged && e.Event.Message == "incomprehensibilities photographically");
+        });
+    }
+
+    [Fact]
     public async Task A_remote_workers_progress_reaches_members_through_the_hub()
     {
         using var client = await AppClient.LoginAsync(_factory);

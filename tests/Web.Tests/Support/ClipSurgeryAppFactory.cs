@@ -1,6 +1,8 @@
+using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Tests.Fakes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,7 @@ public sealed class ClipSurgeryAppFactory(string root, IClipEngine engine, strin
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "Admin-pass-1";
     public const string WorkerKey = "test-worker-key";
+    public const string MemberPassword = "Member-pass-1";
 
     public string Root { get; } = root;
 
@@ -60,6 +63,15 @@ public sealed class ClipSurgeryAppFactory(string root, IClipEngine engine, strin
             services.RemoveAll<IClipEngine>();
             services.AddSingleton(Engine);
         });
+    }
+
+    /// <summary>Adds a team member (not an admin) who can log in with <see cref="MemberPassword"/>.</summary>
+    public async Task CreateMemberAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<TeamMember>>();
+        var result = await users.CreateAsync(new TeamMember { UserName = email, Email = email }, MemberPassword);
+        Assert.True(result.Succeeded);
     }
 
     public void DeleteFiles()
