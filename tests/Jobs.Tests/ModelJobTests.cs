@@ -19,7 +19,7 @@ public sealed class ModelJobTests : IAsyncLifetime
     [Fact]
     public async Task Downloading_an_official_model_reports_bytes_and_lists_the_new_checkpoint()
     {
-        var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartDownloadAsync(_host.Owner, "ViT-B/16"));
+        var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartDownloadAsync(Admin, "ViT-B/16"));
 
         await _host.With(async sp => { await sp.GetRequiredService<DownloadModelJob>().RunAsync(run.Id, default); return 0; });
 
@@ -30,11 +30,35 @@ public sealed class ModelJobTests : IAsyncLifetime
         Assert.Contains(_host.Events.Events, e => e.Kind == JobEventKind.ModelsChanged);
     }
 
+    private Requester Admin => _host.Owner with { IsAdmin = true };
+
+    [Fact]
+    public async Task Only_admins_download_models_into_the_teams_folder()
+    {
+        var e = await Assert.ThrowsAsync<RequestRejectedException>(() =>
+            _host.With(sp => sp.GetRequiredService<JobLauncher>().StartDownloadAsync(_host.Owner, "ViT-B/16")));
+        Assert.Contains("only admins", e.Reason);
+    }
+
+    [Theory]
+    [InlineData("weights.ckpt", "not a checkpoint file name")]
+    [InlineData("ViT-B-16.pt", "official download")]
+    [InlineData("sam_vit_b_01ec64.pth", "official download")]
+    public async Task A_fine_tune_with_a_wrong_or_official_file_name_is_refused_before_it_is_stored(string name, string reason)
+    {
+        using var content = new MemoryStream(new byte[64]);
+        var e = await Assert.ThrowsAsync<RequestRejectedException>(() =>
+            _host.With(sp => sp.GetRequiredService<ClipSurgeryWeb.Jobs.Models.ModelCatalog>().RegisterAsync(content, name, 1_000_000, CancellationToken.None)));
+        Assert.Equal(name, e.Subject);
+        Assert.Contains(reason, e.Reason);
+        Assert.False(File.Exists(Path.Combine(_host.Services.GetRequiredService<ClipSurgeryWeb.Jobs.Models.ModelCatalog>().ModelsDir, name)));
+    }
+
     [Fact]
     public async Task Asking_for_a_model_that_is_not_official_is_refused()
     {
         var refused = await Assert.ThrowsAsync<RequestRejectedException>(() =>
-            _host.With(sp => sp.GetRequiredService<JobLauncher>().StartDownloadAsync(_host.Owner, "ViT-Q/7")));
+            _host.With(sp => sp.GetRequiredService<JobLauncher>().StartDownloadAsync(Admin, "ViT-Q/7")));
 
         Assert.Equal("model 'ViT-Q/7'", refused.Subject);
         Assert.StartsWith("not an official model", refused.Reason);

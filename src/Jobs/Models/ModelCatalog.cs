@@ -3,6 +3,8 @@ using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Jobs.Storage;
 
+using EngineCatalog = ClipSurgeryWeb.Engine.Checkpoints.ModelCatalog;
+
 namespace ClipSurgeryWeb.Jobs.Models;
 
 /// <summary>
@@ -15,6 +17,13 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
     private readonly Lock _gate = new();
     private string? _signature;
     private IReadOnlyList<InstalledModel> _models = [];
+
+    /// <summary>File endings a checkpoint may have (the engine lists only these).</summary>
+    public static readonly string[] CheckpointExtensions = [".pt", ".pth", ".safetensors", ".bin"];
+
+    /// <summary>The names official downloads are stored under: a fine-tune may not take one.</summary>
+    private static readonly string[] OfficialFileNames = EngineCatalog.Clip.Concat(EngineCatalog.Sam).Append(EngineCatalog.Vocabulary)
+        .Select(m => m.FileName).ToArray();
 
     public string ModelsDir => files.ModelsDir;
 
@@ -55,6 +64,10 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
         var name = Path.GetFileName(fileName);
         if (string.IsNullOrWhiteSpace(name))
             throw new RequestRejectedException("checkpoint", "the file has no name");
+        if (!CheckpointExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
+            throw new RequestRejectedException(name, $"not a checkpoint file name (use {string.Join(", ", CheckpointExtensions)})");
+        if (OfficialFileNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new RequestRejectedException(name, "this is the file name of an official download; rename your fine-tune so the official file never replaces it");
         var target = Path.Combine(files.ModelsDir, name);
         if (File.Exists(target))
             throw new RequestRejectedException(name, "a model with this file name is already installed");

@@ -94,6 +94,8 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
 
     public async Task<JobRun> StartDownloadAsync(Requester who, string officialName, CancellationToken ct = default)
     {
+        if (!who.IsAdmin)
+            throw new RequestRejectedException($"model '{officialName}'", "only admins add models to the team's models folder");
         if (!models.OfficialModels.Contains(officialName))
             throw new RequestRejectedException($"model '{officialName}'", $"not an official model (known: {string.Join(", ", models.OfficialModels)})");
         var run = NewRun(who, JobRunKind.Download, new RunSettings { OfficialName = officialName }, shared: true);
