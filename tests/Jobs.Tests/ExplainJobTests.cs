@@ -59,6 +59,19 @@ public sealed class ExplainJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_images_reason_names_the_members_file_not_the_stored_upload()
+    {
+        var bad = await _host.UploadAsync("holiday photo.png");
+        _host.Fake.FailuresNamingTheFile[bad.Id.ToString("N")] = "damaged or truncated image data";
+        var run = await _host.StartExplainAsync([bad.Id]);
+
+        await RunAsync(run.Id);
+
+        var failed = (await _host.LoadRunAsync(run.Id)).Images.Single();
+        Assert.Equal("holiday photo.png: damaged or truncated image data", failed.Error);
+    }
+
+    [Fact]
     public async Task A_failing_image_records_its_reason_and_the_run_goes_on_with_the_next()
     {
         var bad = await _host.UploadAsync("bad.png");

@@ -99,6 +99,9 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         {
             DropUnsavedAdditions();
             var reason = Describe(ex);
+            // The engine names the stored upload (…/uploads/<id>.png); the member knows the file by its own name.
+            if (item.Image is { } image)
+                reason = reason.Replace(files.UploadPath(image.Id, image.Extension), image.FileName, StringComparison.Ordinal);
             log.LogWarning(ex, "Image {ImageId} of run {RunId} failed: {Reason}", item.ImageId, run.Id, reason);
             var failed = item;
             failed.Status = JobImageStatus.Failed;

@@ -36,6 +36,9 @@ public sealed class FakeClipEngine : IClipEngine
     /// </summary>
     public ConcurrentDictionary<string, string> Failures { get; } = new();
 
+    /// <summary>Like <see cref="Failures"/>, but the error names the image file it was given, as the real engine's image loader does.</summary>
+    public ConcurrentDictionary<string, string> FailuresNamingTheFile { get; } = new();
+
     /// <summary>Called with each heatmap's name as explain writes it, before the job hears of it.</summary>
     public Action<string>? Writing { get; set; }
 
@@ -153,6 +156,11 @@ public sealed class FakeClipEngine : IClipEngine
         _calls.Enqueue((method, imagePath));
         if (!File.Exists(imagePath))
             throw new EngineInputException(Path.GetFileName(imagePath), "image file not found");
+        foreach (var (key, reason) in FailuresNamingTheFile)
+        {
+            if (imagePath.Contains(key))
+                throw new EngineInputException(imagePath, reason);
+        }
         foreach (var (key, reason) in Failures)
         {
             var colon = key.IndexOf(':');
