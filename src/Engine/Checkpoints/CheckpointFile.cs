@@ -31,6 +31,51 @@ public static class CheckpointFile
         throw new EngineInputException(path, "not a checkpoint (neither a TorchScript/torch.save zip archive nor safetensors)");
     }
 
+    /// <summary>
+    /// Tells a CLIP from a SAM checkpoint without loading its tensors: the tensor names are read from the safetensors
+    /// header, or found in the archive's pickled index (<c>data.pkl</c>, which holds names and storage references, not
+    /// data). For listing a models folder; loading a model still validates every tensor.
+    /// </summary>
+    public static CheckpointKind PeekKind(string path)
+    {
+        var format = DetectFormat(path);
+        var names = format == CheckpointFormat.Safetensors ? SafetensorsHeader(path) : PickleIndex(path);
+        if (names.Contains("text_projection") && names.Contains("token_embedding"))
+            return CheckpointKind.Clip;
+        if (names.Contains("image_encoder") && names.Contains("mask_decoder"))
+            return CheckpointKind.Sam;
+        throw new EngineInputException(path, "neither a CLIP nor a Segment Anything checkpoint");
+    }
+
+    private static string SafetensorsHeader(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> length = stackalloc byte[8];
+        stream.ReadExactly(length);
+        var size = BitConverter.ToUInt64(length);
+        if (size > 100_000_000)
+            throw new EngineInputException(path, "not a safetensors file (its header size is implausible)");
+        var header = new byte[size];
+        stream.ReadExactly(header);
+        return Encoding.UTF8.GetString(header);
+    }
+
+    private static string PickleIndex(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var index = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl")
+                ?? throw new EngineInputException(path, "a zip file without data.pkl, not a PyTorch checkpoint");
+            using var reader = new StreamReader(index.Open(), Encoding.Latin1);
+            return reader.ReadToEnd();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new EngineInputException(path, "a damaged zip archive (truncated download?)", e);
+        }
+    }
+
     private static bool IsTorchScript(Stream stream, string path)
     {
         try

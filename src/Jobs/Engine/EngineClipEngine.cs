@@ -46,7 +46,8 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
                 continue;
             try
             {
-                models.Add(Inspect(file));
+                var info = new FileInfo(file);
+                models.Add(inspected.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), _ => Examine(info)));
             }
             catch (EngineInputException)
             {
@@ -56,12 +57,33 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         return models;
     }
 
+    /// <summary>
+    /// Validates a checkpoint completely (an uploaded fine-tune): its tensors are loaded into the model its sizes
+    /// describe, so a file that would fail later is refused now with the reason.
+    /// </summary>
     public InstalledModel Inspect(string checkpointPath)
     {
         var file = new FileInfo(checkpointPath);
         if (!file.Exists)
             throw new EngineInputException(file.Name, "file not found");
-        return inspected.GetOrAdd((file.FullName, file.Length, file.LastWriteTimeUtc), _ => Examine(file));
+        var model = Examine(file);
+        if (model.Kind == "clip")
+        {
+            using var sd = StateDict.Load(file.FullName);
+            ClipSurgeryWeb.Engine.Models.ClipModel.FromStateDict(sd).Dispose();
+        }
+        else
+        {
+            try
+            {
+                SamModel.Load(file.FullName, TorchSharp.torch.CPU).Dispose();
+            }
+            catch (InvalidDataException e)
+            {
+                throw new EngineInputException(file.Name, e.Message, e);
+            }
+        }
+        return model;
     }
 
     public void Download(string officialName, string modelsDir, IProgress<DownloadProgress> progress, CancellationToken ct)
@@ -184,27 +206,14 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         return tokenizer;
     }
 
-    /// <summary>Reads a checkpoint's keys to tell CLIP from SAM; names official files by checksum.</summary>
+    /// <summary>
+    /// Tells CLIP from SAM from the tensor names alone (nothing is loaded: multi-GB files list quickly), checks that a
+    /// CLIP file's sizes add up, and names official files by checksum.
+    /// </summary>
     private static InstalledModel Examine(FileInfo file)
     {
         var format = CheckpointFile.DetectFormat(file.FullName);
-        string kind;
-        using (var sd = StateDict.Load(file.FullName))
-        {
-            if (sd.Contains("text_projection"))
-            {
-                ClipConfig.FromStateDict(sd);   // refuses a CLIP-looking file whose sizes do not add up
-                kind = "clip";
-            }
-            else if (sd.Contains("image_encoder.patch_embed.proj.weight") && sd.Contains("mask_decoder.iou_prediction_head.layers.0.weight"))
-            {
-                kind = "sam";
-            }
-            else
-            {
-                throw new EngineInputException(file.Name, "neither a CLIP nor a Segment Anything checkpoint");
-            }
-        }
+        var kind = CheckpointFile.PeekKind(file.FullName) == CheckpointKind.Clip ? "clip" : "sam";
         var sha = FileChecksum.Sha256(file.FullName);
         var formatName = format switch
         {

@@ -18,6 +18,16 @@ public sealed class CheckpointLoadingTests
     }
 
     [Fact]
+    public void The_kind_is_read_from_tensor_names_without_loading_tensors()
+    {
+        Assert.Equal(CheckpointKind.Clip, CheckpointFile.PeekKind(TinyModels.VitPath));
+        Assert.Equal(CheckpointKind.Clip, CheckpointFile.PeekKind(TinyModels.ResNetPath));
+        Assert.Equal(CheckpointKind.Sam, CheckpointFile.PeekKind(Shared.Fixture("sam_vit_tiny.pth")));
+        var e = Assert.Throws<EngineInputException>(() => CheckpointFile.PeekKind(Shared.Fixture("golden_rn.safetensors")));
+        Assert.Contains("neither a CLIP nor a Segment Anything", e.Reason);
+    }
+
+    [Fact]
     public void TorchScript_parameters_are_read_as_fp32_without_OpenAIs_extra_buffers()
     {
         using var sd = StateDict.Load(TinyModels.VitPath);

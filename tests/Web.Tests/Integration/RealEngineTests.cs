@@ -34,6 +34,21 @@ public sealed class RealEngineTests : IDisposable
     }
 
     [Fact]
+    public void Registering_a_file_that_only_looks_like_CLIP_is_refused_with_the_reason()
+    {
+        var path = Path.Combine(factory.Root, "looks_like_clip.safetensors");
+        TorchSharp.PyBridge.Safetensors.SaveStateDict(path, new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            ["text_projection"] = TorchSharp.torch.zeros(4, 4),
+            ["token_embedding.weight"] = TorchSharp.torch.zeros(10, 4),
+        });
+        Assert.Equal("clip", factory.Engine.ListModels(factory.Root).Single(m => m.Path == path).Kind);
+
+        var e = Assert.Throws<EngineInputException>(() => factory.Engine.Inspect(path));
+        Assert.Contains("not a CLIP checkpoint", e.Reason);
+    }
+
+    [Fact]
     public async Task Explain_writes_Surgery_plain_and_single_heatmaps_and_SAM_masks()
     {
         using var client = await AppClient.LoginAsync(factory);
