@@ -11,6 +11,9 @@ namespace ClipSurgeryWeb.Engine.Text;
 /// </summary>
 public sealed class TextFeatureCache(string? directory)
 {
+    /// <summary>Labels kept in memory (about 2 KB each for ViT-B); beyond that the disk copy serves them.</summary>
+    private const int MemoryLimit = 20_000;
+
     private readonly ConcurrentDictionary<(string Model, string Key), float[]> memory = new();
 
     public string? Directory { get; } = directory;
@@ -29,7 +32,7 @@ public sealed class TextFeatureCache(string? directory)
             {
                 features = new float[dim];
                 Buffer.BlockCopy(bytes, 0, features, 0, bytes.Length);
-                memory[(modelSha256, key)] = features;
+                Remember((modelSha256, key), features);
                 return true;
             }
         }
@@ -40,7 +43,7 @@ public sealed class TextFeatureCache(string? directory)
     public void Put(string modelSha256, string label, IReadOnlyList<string> templates, float[] features)
     {
         var key = Key(label, templates);
-        memory[(modelSha256, key)] = features;
+        Remember((modelSha256, key), features);
         var file = FileFor(modelSha256, key);
         if (file is null)
             return;
@@ -61,6 +64,12 @@ public sealed class TextFeatureCache(string? directory)
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    private void Remember((string Model, string Key) key, float[] features)
+    {
+        if (memory.Count < MemoryLimit)
+            memory[key] = features;
     }
 
     private string? FileFor(string modelSha256, string key) =>

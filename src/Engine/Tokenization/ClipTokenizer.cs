@@ -24,6 +24,9 @@ public sealed class ClipTokenizer
     private readonly string[] _tokens;
     private readonly Dictionary<string, int> _ids;
     private readonly Dictionary<(string First, string Second), int> _mergeRanks;
+    /// <summary>Words whose merges are remembered; later new words are merged each time (the special tokens stay).</summary>
+    private const int BpeCacheLimit = 100_000;
+
     private readonly ConcurrentDictionary<string, int[]> _bpeCache = new(StringComparer.Ordinal);
 
     /// <summary>Reads the merges from <c>bpe_simple_vocab_16e6.txt.gz</c>.</summary>
@@ -96,7 +99,15 @@ public sealed class ClipTokenizer
         foreach (var piece in PreTokenizer.Split(TextCleaner.Clean(text)))
         {
             var bytes = Encoding.UTF8.GetBytes(piece);
-            ids.AddRange(_bpeCache.GetOrAdd(ByteUnicode.Encode(bytes), static (word, self) => self.Bpe(word), this));
+            var word = ByteUnicode.Encode(bytes);
+            if (!_bpeCache.TryGetValue(word, out var merged))
+            {
+                merged = Bpe(word);
+                // Bounded: a long-running server sees endless new words (gradient ascent invents them).
+                if (_bpeCache.Count < BpeCacheLimit)
+                    _bpeCache.TryAdd(word, merged);
+            }
+            ids.AddRange(merged);
         }
         return ids;
     }
