@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Hosting;
 
 namespace ClipSurgeryWeb.Cli.Terminal;
 
@@ -29,7 +30,7 @@ public sealed class Reporter(TextWriter err, bool color, TextWriter? output = nu
     public IProgress<DownloadProgress> Downloads()
     {
         long lastStep = -1;
-        return new SyncProgress<DownloadProgress>(p =>
+        return new SynchronousProgress<DownloadProgress>(p =>
         {
             long step = p.BytesTotal is > 0 ? p.BytesDone * 20 / p.BytesTotal.Value : p.BytesDone >> 26;
             if (step == lastStep)
@@ -38,11 +39,5 @@ public sealed class Reporter(TextWriter err, bool color, TextWriter? output = nu
             var total = p.BytesTotal is { } t ? $" / {t / 1048576.0:F1} MB ({100.0 * p.BytesDone / t:F0} %)" : "";
             Info($"downloading {p.Name}: {p.BytesDone / 1048576.0:F1} MB{total}");
         });
-    }
-
-    /// <summary>Reports on the calling thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
-    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -6,6 +6,9 @@ namespace ClipSurgeryWeb.Engine.Checkpoints;
 /// <summary>Recognises a checkpoint's format from its bytes, before anything heavy is loaded.</summary>
 public static class CheckpointFile
 {
+    /// <summary>File endings a checkpoint may have: a models folder lists only these.</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".pt", ".pth", ".safetensors", ".bin"];
+
     public static CheckpointFormat DetectFormat(string path)
     {
         if (!File.Exists(path))

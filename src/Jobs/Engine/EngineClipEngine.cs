@@ -20,8 +20,6 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// </summary>
 public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipEngine, IDisposable
 {
-    private static readonly string[] CheckpointExtensions = [".pt", ".pth", ".safetensors", ".bin"];
-
     private readonly Lock gate = new();
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), InstalledModel> inspected = new();
     private ClipTokenizer? tokenizer;
@@ -42,7 +40,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         var models = new List<InstalledModel>();
         foreach (var file in Directory.EnumerateFiles(modelsDir).Order(StringComparer.Ordinal))
         {
-            if (!CheckpointExtensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
+            if (!CheckpointFile.Extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
                 continue;
             try
             {
@@ -91,7 +89,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         var official = ModelCatalog.FindClip(officialName) ?? ModelCatalog.FindSam(officialName)
             ?? throw new EngineInputException(officialName, $"not an official model ({string.Join(", ", OfficialClipModels.Concat(OfficialSamModels))})");
         using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
-        var relay = new Relay<EngineDownloadProgress>(p => progress.Report(new DownloadProgress(p.BytesDone, p.BytesTotal)));
+        var relay = new SynchronousProgress<EngineDownloadProgress>(p => progress.Report(new DownloadProgress(p.BytesDone, p.BytesTotal)));
         new ModelDownloader(http).DownloadAsync(official, modelsDir, relay, ct).GetAwaiter().GetResult();
     }
 
@@ -118,7 +116,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             var clip = Clip(spec.ModelPath, ct);
             settings.Validate(clip.Model.Config.ContextLength);
             using var image = ImageLoader.Load(imagePath);
-            var relay = new Relay<EngineOpinionProgress>(p => onProgress(new OpinionProgress(p.Iteration, p.Iterations, p.Loss, p.BestText)));
+            var relay = new SynchronousProgress<EngineOpinionProgress>(p => onProgress(new OpinionProgress(p.Iteration, p.Iterations, p.Loss, p.BestText)));
             var result = new GradientAscent(clip.Model, Tokenizer(ct)).Run(image, settings, relay, ct);
             Directory.CreateDirectory(outputDir);
             OpinionFiles.WriteInto(outputDir, result, OpinionInfo.From(result, Path.GetFileName(imagePath), Path.GetFileName(spec.ModelPath), clip.ModelSha256));
@@ -232,11 +230,5 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             explainer?.Dispose();
             sam?.Model.Dispose();
         }
-    }
-
-    /// <summary>Reports on the calling thread.</summary>
-    private sealed class Relay<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

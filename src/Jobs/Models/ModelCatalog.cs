@@ -3,6 +3,7 @@ using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Jobs.Storage;
 
+using ClipSurgeryWeb.Engine.Checkpoints;
 using EngineCatalog = ClipSurgeryWeb.Engine.Checkpoints.ModelCatalog;
 
 namespace ClipSurgeryWeb.Jobs.Models;
@@ -17,9 +18,6 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
     private readonly Lock _gate = new();
     private string? _signature;
     private IReadOnlyList<InstalledModel> _models = [];
-
-    /// <summary>File endings a checkpoint may have (the engine lists only these).</summary>
-    public static readonly string[] CheckpointExtensions = [".pt", ".pth", ".safetensors", ".bin"];
 
     /// <summary>The names official downloads are stored under: a fine-tune may not take one.</summary>
     private static readonly string[] OfficialFileNames = EngineCatalog.Clip.Concat(EngineCatalog.Sam).Append(EngineCatalog.Vocabulary)
@@ -64,8 +62,8 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
         var name = Path.GetFileName(fileName);
         if (string.IsNullOrWhiteSpace(name))
             throw new RequestRejectedException("checkpoint", "the file has no name");
-        if (!CheckpointExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
-            throw new RequestRejectedException(name, $"not a checkpoint file name (use {string.Join(", ", CheckpointExtensions)})");
+        if (!CheckpointFile.Extensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase))
+            throw new RequestRejectedException(name, $"not a checkpoint file name (use {string.Join(", ", CheckpointFile.Extensions)})");
         if (OfficialFileNames.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new RequestRejectedException(name, "this is the file name of an official download; rename your fine-tune so the official file never replaces it");
         var target = Path.Combine(files.ModelsDir, name);

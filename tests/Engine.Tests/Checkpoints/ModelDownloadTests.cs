@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Tests.Support;
 
 namespace ClipSurgeryWeb.Engine.Tests.Checkpoints;
@@ -20,7 +21,7 @@ public sealed class ModelDownloadTests : IDisposable
     {
         var reports = new List<DownloadProgress>();
         using var http = new HttpClient(new ServeBytes(Payload));
-        var path = await new ModelDownloader(http).DownloadAsync(Model(PayloadSha), models.FullName, new Inline<DownloadProgress>(reports.Add), default);
+        var path = await new ModelDownloader(http).DownloadAsync(Model(PayloadSha), models.FullName, new SynchronousProgress<DownloadProgress>(reports.Add), default);
 
         Assert.Equal(Path.Combine(models.FullName, "Tiny-RN.pt"), path);
         Assert.Equal(Payload, await File.ReadAllBytesAsync(path));
@@ -90,10 +91,6 @@ public sealed class ModelDownloadTests : IDisposable
             base.ReadAsync(buffer[..Math.Min(buffer.Length, 65536)], ct);
     }
 
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     public void Dispose() => models.Delete(recursive: true);
 }

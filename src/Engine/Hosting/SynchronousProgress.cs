@@ -1,4 +1,4 @@
-namespace ClipSurgeryWeb.Jobs.Models;
+namespace ClipSurgeryWeb.Engine.Hosting;
 
 /// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool).</summary>
 public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
