@@ -67,7 +67,7 @@ public static class ImageLoader
         if (n == 0)
             throw new EngineInputException(path, "the file is empty");
         var type = ImageFileTypes.Sniff(head[..n])
-            ?? throw new EngineInputException(path, $"not an image of an accepted type (accepted: {string.Join(", ", ImageFileTypes.All.Select(t => t.DisplayName()))})");
+            ?? throw new EngineInputException(path, $"not a readable image: its content is none of the accepted types ({string.Join(", ", ImageFileTypes.All.Select(t => t.DisplayName()))})");
         stream.Position = 0;
         ImageStructure.Check(stream, type, path);
 

@@ -153,7 +153,7 @@ public sealed class ImageLoaderTests : IDisposable
 
         var refusal = Refused(path);
 
-        Assert.Contains("not an image of an accepted type", refusal.Reason);
+        Assert.Contains("not a readable image: its content is none of the accepted types", refusal.Reason);
         Assert.Contains("PNG, JPEG, WebP, BMP, GIF", refusal.Reason);
     }
 
