@@ -92,7 +92,7 @@ public sealed class ComponentTests : ComponentTestContext
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=upload-thumb]")));
         Assert.Equal(
-            ["huge.png: 146.5 KB is over the 97.7 KB limit", "notes.txt: '.txt' is not an accepted image type (accepted: .png, .jpg, .jpeg, .webp, .bmp)"],
+            ["huge.png: 146.5 KB is over the 97.7 KB limit", "notes.txt: not a readable image: its content is none of the accepted types (PNG, JPEG, WebP, BMP, GIF)"],
             page.FindAll("[data-testid=error]").Select(e => e.TextContent.Trim()));
         Assert.StartsWith("/api/images/", page.Find("[data-testid=upload-thumb]").GetAttribute("src"));
         await using var db = await Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ClipSurgeryDb>>().CreateDbContextAsync();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ClipSurgeryWeb.Engine.Tests.Support;
 using ClipSurgeryWeb.Web.Tests.Support;
+using SixLabors.ImageSharp;
 
 namespace ClipSurgeryWeb.Web.Tests.Integration;
 
@@ -22,6 +24,29 @@ public sealed class RealEngineImageTests : IDisposable
         var response = await client.UploadAsync(name, content, "image/jpeg");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>(AppClient.Json)).GetProperty("saved")[0].GetProperty("id").GetGuid();
+    }
+
+    [Fact]
+    public async Task A_photo_with_EXIF_orientation_6_gets_upright_maps()
+    {
+        using var client = await AppClient.LoginAsync(_factory);
+        using var stored = CraftedImages.Marked(500, 375); // stored landscape, shown portrait
+        var image = await UploadAsync(client, "phone.jpg", CraftedImages.JpegWithOrientation(6, stored));
+
+        var runId = await client.StartAsync("explain", new
+        {
+            imageIds = new[] { image }, model = RealEngine.ClipModel, labels = new[] { "cat", "sky" }, modes = new[] { "cs", "plain" },
+        });
+        var run = await client.WaitForFinishAsync(runId, timeoutMs: 120_000);
+
+        Assert.True(run.Status == "Succeeded", run.Images.Single().Error ?? run.Error);
+        var heatmaps = run.Images.Single().Files.Where(f => f.Kind == "heatmap").ToList();
+        Assert.Equal(4, heatmaps.Count);
+        foreach (var heatmap in heatmaps)
+        {
+            var info = Image.Identify(await client.Http.GetByteArrayAsync(heatmap.Url));
+            Assert.Equal((375, 500), (info.Width, info.Height));
+        }
     }
 
     [Fact]
