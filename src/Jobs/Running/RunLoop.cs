@@ -72,6 +72,10 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         ImageWork context;
         try
         {
+            // What an interrupted attempt at this image left half-written is removed before it is done again.
+            var swept = InterruptedWrites.SweepFolder(files.ResultDir(run.Id, item.Id));
+            if (swept > 0)
+                log.LogInformation("Removed {Count} leftovers of interrupted writes for image {ImageId} of run {RunId}", swept, item.ImageId, run.Id);
             context = new ImageWork(db, events, time, files, run, item, cts, overall);
             context.Report(0, force: true);
             work(context);
