@@ -63,8 +63,8 @@ public sealed class RequestValidationTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("notes.txt", "hello", "'.txt' is not an accepted image type (accepted: .png, .jpg, .jpeg, .webp, .bmp)")]
-    [InlineData("fake.png", "this is not a png", "the content is not a readable image")]
+    [InlineData("notes.txt", "hello", "not a readable image: its content is none of the accepted types (PNG, JPEG, WebP, BMP, GIF)")]
+    [InlineData("fake.png", "this is not a png", "not a readable image: its content is none of the accepted types (PNG, JPEG, WebP, BMP, GIF)")]
     [InlineData("empty.png", "", "the file is empty")]
     public async Task Uploads_that_are_not_images_are_refused_and_leave_nothing_behind(string name, string content, string reason)
     {

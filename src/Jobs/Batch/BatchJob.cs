@@ -32,6 +32,7 @@ public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine eng
                 return;
             }
 
+            work.Targets = targets;
             work.SetStage("explain", 0.6);
             var clip = models.RequireClip(settings.ModelName!).Path;
             // As the engine's RunAllPipeline (and the reference's run_surgery.py): maps over the label set at the

@@ -20,6 +20,7 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// </summary>
 public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipEngine, IDisposable
 {
+
     private readonly Lock gate = new();
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), InstalledModel> inspected = new();
     private ClipTokenizer? tokenizer;
@@ -99,7 +100,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         lock (gate)
         {
             var clip = Clip(spec.ModelPath, ct);
-            using var image = ImageLoader.Load(imagePath);
+            using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
             var explanation = clip.Explain(image, request, ct);
             var single = explanation.Maps.Where(m => m.Mode == ExplainMode.Single && m.Resolution == TextSegmenter.PointResolution).ToList();
             lastSingleMaps = single.Count > 0 ? (Path.GetFullPath(imagePath), clip.ModelSha256, single) : null;
@@ -110,14 +111,14 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
 
     public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
     {
-        var settings = new OpinionSettings(spec.Iterations, spec.Batch, spec.Tokens, spec.Views, Seed: spec.Seed);
+        var ascent = new OpinionSettings(spec.Iterations, spec.Batch, spec.Tokens, spec.Views, Seed: spec.Seed);
         lock (gate)
         {
             var clip = Clip(spec.ModelPath, ct);
-            settings.Validate(clip.Model.Config.ContextLength);
-            using var image = ImageLoader.Load(imagePath);
+            ascent.Validate(clip.Model.Config.ContextLength);
+            using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
             var relay = new SynchronousProgress<EngineOpinionProgress>(p => onProgress(new OpinionProgress(p.Iteration, p.Iterations, p.Loss, p.BestText)));
-            var result = new GradientAscent(clip.Model, Tokenizer(ct)).Run(image, settings, relay, ct);
+            var result = new GradientAscent(clip.Model, Tokenizer(ct)).Run(image, ascent, relay, ct);
             Directory.CreateDirectory(outputDir);
             OpinionFiles.WriteInto(outputDir, result, OpinionInfo.From(result, Path.GetFileName(imagePath), Path.GetFileName(spec.ModelPath), clip.ModelSha256));
             return new OpinionOutcome(result.Tokens.Rows.Select(r => new TokenCount(r.Token, r.Frequency)).ToArray(), result.Words);
@@ -130,7 +131,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         {
             var clip = Clip(spec.ClipModelPath, ct);
             var segmenter = new TextSegmenter(clip, Sam(spec.SamModelPath, clip.Device));
-            using var image = ImageLoader.Load(imagePath);
+            using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
             var results = ReusableSingleMaps(imagePath, clip.ModelSha256, spec.Targets) is { } maps
                 ? segmenter.Segment(image, maps, ct)
                 : segmenter.Segment(image, spec.Targets, ct);

@@ -1,9 +1,14 @@
 using ClipSurgeryWeb.Engine.Hosting;
+using ClipSurgeryWeb.Engine.Imaging;
 
 namespace ClipSurgeryWeb.Jobs.Engine;
 
-/// <summary>Where <see cref="EngineClipEngine"/> finds models and the vocabulary, and where it computes.</summary>
-public sealed record EngineClipEngineSettings(string ModelsDir, string VocabPath, DevicePreference Device = DevicePreference.Auto)
+/// <summary>
+/// Where <see cref="EngineClipEngine"/> finds models and the vocabulary, where it computes, and the images it agrees to
+/// decode (the same limit the uploads were checked against; the default when none is given).
+/// </summary>
+public sealed record EngineClipEngineSettings(string ModelsDir, string VocabPath, DevicePreference Device = DevicePreference.Auto,
+    ImageLimits? ImageLimits = null)
 {
     /// <summary>Prompt-ensemble features on disk, per model checksum and label (shared by every worker of a machine).</summary>
     public string TextCacheDir => Path.Combine(ModelsDir, "text-cache");

@@ -39,6 +39,7 @@ public static class DataExtensions
         builder.Services.AddDataProtection()
             .SetApplicationName("ClipSurgeryWeb")
             .PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(dataDir, "keys")));
+        builder.Services.AddSingleton<Thumbnails>();
         builder.Services.AddScoped<ImageIntake>();
         return builder;
     }

@@ -36,7 +36,8 @@ public static class JobsExtensions
         services.AddClipEngine(new EngineClipEngineSettings(
             options.ModelsPath(builder.Environment.ContentRootPath),
             options.VocabularyPath(builder.Environment.ContentRootPath),
-            ComputeDevice.Parse(options.Device)));
+            ComputeDevice.Parse(options.Device),
+            options.ImageLimits));
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<RunCancellations>();
         services.AddScoped<RunLoop>();

@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Imaging;
+
 namespace ClipSurgeryWeb.Jobs.Options;
 
 /// <summary>
@@ -25,6 +27,21 @@ public sealed class ClipSurgeryOptions
 
     /// <summary>Largest accepted image upload.</summary>
     public long MaxUploadBytes { get; set; } = 20 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest image accepted, in pixels as its header declares them after EXIF orientation: checked at upload before a
+    /// pixel is decoded (a 58 KB PNG can declare 100000×100000), and again by the engine when it reads the image.
+    /// </summary>
+    public long MaxImagePixels { get; set; } = ImageLimits.DefaultMaxPixels;
+
+    /// <summary>Most files taken from one upload (a pick or drop on a page, one POST /api/images); the others are refused, each with the reason.</summary>
+    public int MaxUploadFiles { get; set; } = 50;
+
+    /// <summary>Long side, in pixels, of the thumbnails pages show instead of the uploaded originals.</summary>
+    public int ThumbnailSize { get; set; } = 512;
+
+    /// <summary>What the engine agrees to decode, from <see cref="MaxImagePixels"/>.</summary>
+    public ImageLimits ImageLimits => new(MaxImagePixels);
 
     /// <summary>Largest accepted checkpoint upload (fine-tunes).</summary>
     public long MaxCheckpointBytes { get; set; } = 2L * 1024 * 1024 * 1024;

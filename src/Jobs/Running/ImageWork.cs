@@ -36,7 +36,14 @@ public sealed class ImageWork
         var image = item.Image ?? throw new InvalidOperationException($"image {item.ImageId} of run {run.Id} is missing");
         ImagePath = files.UploadPath(image.Id, image.Extension);
         OutputDir = files.ResultDir(run.Id, item.Id);
+        Targets = run.Settings.Targets;
     }
+
+    /// <summary>
+    /// The targets the engine is writing files for, so that a file is recorded with its target
+    /// (<see cref="ResultFileNaming.Classify"/>): the run's, unless the job found others (a batch's come from opinions).
+    /// </summary>
+    public IReadOnlyList<string> Targets { get; set; }
 
     public JobRun Run { get; }
 
@@ -54,7 +61,7 @@ public sealed class ImageWork
     {
         var name = FileStore.CheckedName(fileName);
         var path = Path.Combine(OutputDir, name);
-        var (kind, mode, label) = ResultFileNaming.Classify(name);
+        var (kind, mode, label) = ResultFileNaming.Classify(name, Targets);
         var row = _db.Files.Local.FirstOrDefault(f => f.JobImageId == Item.Id && f.FileName == name)
                   ?? _db.Files.FirstOrDefault(f => f.JobImageId == Item.Id && f.FileName == name);
         if (row is null)

@@ -1,30 +1,40 @@
+using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Segmentation;
+
 namespace ClipSurgeryWeb.Jobs.Running;
 
-/// <summary>Reads what a file is from the engine's naming: "&lt;mode&gt;_&lt;label&gt;.png", "mask_&lt;target&gt;.png", "maps.safetensors" …</summary>
+/// <summary>
+/// What a file the engine wrote is: "&lt;mode&gt;_&lt;target&gt;.png", "mask_&lt;target&gt;.png", "maps.safetensors" … A
+/// file name holds the target only in its file-safe form (characters no file system takes replaced, a long label
+/// shortened), which cannot be read back; so the name is compared with the names the engine gives each of the run's
+/// targets (<see cref="OutputNames"/>), and the label recorded is the target itself.
+/// </summary>
 public static class ResultFileNaming
 {
     public static readonly IReadOnlyList<string> HeatmapModes = ["cs", "plain", "single"];
 
-    public static (string Kind, string? Mode, string? Label) Classify(string fileName)
+    public static (string Kind, string? Mode, string? Label) Classify(string fileName, IEnumerable<string> targets)
     {
-        var stem = Path.GetFileNameWithoutExtension(fileName);
-        var extension = Path.GetExtension(fileName).ToLowerInvariant();
         switch (fileName.ToLowerInvariant())
         {
-            case "maps.safetensors": return ("maps", null, null);
-            case "masks.safetensors": return ("masks", null, null);
+            case OutputNames.MapsFile: return ("maps", null, null);
+            case SegmentationWriter.MasksFile: return ("masks", null, null);
             case "tokens.csv": return ("tokens", null, null);
             case "words.txt": return ("words", null, null);
         }
-        var underscore = stem.IndexOf('_');
-        if (extension == ".png" && underscore > 0)
+        foreach (var target in targets)
         {
-            var prefix = stem[..underscore];
-            var label = stem[(underscore + 1)..];
-            if (HeatmapModes.Contains(prefix))
-                return ("heatmap", prefix, label);
-            if (prefix is "mask" or "overlay")
-                return (prefix, null, label);
+            var safe = OutputNames.Safe(target);
+            foreach (var mode in HeatmapModes)
+            {
+                if (fileName == $"{mode}_{safe}.png")
+                    return ("heatmap", mode, target);
+            }
+            foreach (var kind in new[] { "mask", "overlay" })
+            {
+                if (fileName == $"{kind}_{safe}.png")
+                    return (kind, null, target);
+            }
         }
         return ("other", null, null);
     }

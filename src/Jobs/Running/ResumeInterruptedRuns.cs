@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Storage;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;
@@ -14,12 +15,17 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// Hangfire's invisibility timeout; a run whose job vanished gets a new one; a run whose job Hangfire gave up on (left
 /// from before <see cref="FailRunWhenJobGivesUp"/> marked such runs) is marked Failed so it can be retried. Jobs are
 /// idempotent, so a duplicate is harmless. Registered before the Hangfire server so it runs before any worker fetches.
+/// First it sweeps what the killed process left half-written (<see cref="InterruptedWrites"/>): temporary files of
+/// results and thumbnails, unfinished uploads. This process is then the only one writing in the data folder.
 /// </summary>
 public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorage storage, ILogger<ResumeInterruptedRuns> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var swept = InterruptedWrites.SweepDataFolder(scope.ServiceProvider.GetRequiredService<FileStore>());
+        if (swept > 0)
+            log.LogInformation("Removed {Count} leftovers of interrupted writes from the data folder", swept);
         var db = scope.ServiceProvider.GetRequiredService<ClipSurgeryDb>();
         var client = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var launcher = scope.ServiceProvider.GetRequiredService<JobLauncher>();

@@ -72,6 +72,10 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         ImageWork context;
         try
         {
+            // What an interrupted attempt at this image left half-written is removed before it is done again.
+            var swept = InterruptedWrites.SweepFolder(files.ResultDir(run.Id, item.Id));
+            if (swept > 0)
+                log.LogInformation("Removed {Count} leftovers of interrupted writes for image {ImageId} of run {RunId}", swept, item.ImageId, run.Id);
             context = new ImageWork(db, events, time, files, run, item, cts, overall);
             context.Report(0, force: true);
             work(context);
@@ -98,10 +102,11 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         catch (Exception ex)
         {
             DropUnsavedAdditions();
-            var reason = Describe(ex);
-            // The engine names the stored upload (…/uploads/<id>.png); the member knows the file by its own name.
-            if (item.Image is { } image)
-                reason = reason.Replace(files.UploadPath(image.Id, image.Extension), image.FileName, StringComparison.Ordinal);
+            // The engine names the stored upload (…/uploads/<id>.png); the member knows the file by its own name. No
+            // other server path reaches the member either (a result file's path in an IOException, a model's path).
+            var reason = Describe(ex, item.Image is { } image
+                ? new Dictionary<string, string> { [files.UploadPath(image.Id, image.Extension)] = image.FileName }
+                : null);
             log.LogWarning(ex, "Image {ImageId} of run {RunId} failed: {Reason}", item.ImageId, run.Id, reason);
             var failed = item;
             failed.Status = JobImageStatus.Failed;
@@ -168,11 +173,15 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>A reason a person can act on: the engine's own words for bad input, the exception's message otherwise.</summary>
-    public static string Describe(Exception ex) => ex switch
+    /// <summary>
+    /// A reason a person can act on: the engine's own words for bad input, the exception's message otherwise; with no
+    /// server path in it (<see cref="ServerPaths.Hide"/>: a path in <paramref name="knownAs"/> becomes its name there,
+    /// any other its last part).
+    /// </summary>
+    public static string Describe(Exception ex, IReadOnlyDictionary<string, string>? knownAs = null) => ServerPaths.Hide(ex switch
     {
         EngineInputException e => $"{e.Subject}: {e.Reason}",
         FileNotFoundException e => $"{Path.GetFileName(e.FileName) ?? "file"}: not found",
         _ => ex.Message,
-    };
+    }, knownAs);
 }

@@ -1,83 +1,137 @@
+using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Jobs.Running;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SixLabors.ImageSharp;
 
 namespace ClipSurgeryWeb.Jobs.Storage;
 
 /// <summary>
-/// Takes image uploads: checks size and type, streams to a temporary file, checks it decodes as an image, and only then
-/// moves it into place and adds its row. A refused upload leaves nothing behind.
+/// Takes image uploads: checks the size, streams to a temporary file, and has the engine check it exactly as a job will
+/// read it (<see cref="ImageLoader.Inspect"/>: type from the content, truncation, animation, the pixel limit from the
+/// header; then a full <see cref="ImageLoader.Load"/>, so damaged data is refused at the door and not by a job later).
+/// Only then is it moved into place with its thumbnail and its row added. A refused upload leaves nothing behind.
+/// <para>
+/// The type is the content's, never the name's: a GIF named "cat.png" is stored as a GIF (uploads/&lt;id&gt;.gif,
+/// image/gif) and keeps its name "cat.png" for the member; the accepted types are the engine's
+/// (<see cref="ImageFileTypes"/>), whatever the file's name says.
+/// </para>
 /// </summary>
-public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, IOptions<ClipSurgeryOptions> options, TimeProvider time)
+public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, Thumbnails thumbnails, IOptions<ClipSurgeryOptions> options,
+    TimeProvider time, ILogger<ImageIntake> log)
 {
-    public static readonly IReadOnlyDictionary<string, string> Accepted = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        [".png"] = "image/png",
-        [".jpg"] = "image/jpeg",
-        [".jpeg"] = "image/jpeg",
-        [".webp"] = "image/webp",
-        [".bmp"] = "image/bmp",
-    };
-
     public long MaxBytes => options.Value.MaxUploadBytes;
+
+    /// <summary>Most files taken from one upload; see <see cref="TooManyFiles"/>.</summary>
+    public int MaxFiles => Math.Max(1, options.Value.MaxUploadFiles);
+
+    /// <summary>The accepted types for people: "PNG, JPEG, WebP, BMP or GIF".</summary>
+    public static string AcceptedTypes
+    {
+        get
+        {
+            var names = ImageFileTypes.All.Select(t => t.DisplayName()).ToList();
+            return names.Count == 1 ? names[0] : $"{string.Join(", ", names[..^1])} or {names[^1]}";
+        }
+    }
+
+    /// <summary>The accepted types for a file picker's accept attribute: MIME types and file endings.</summary>
+    public static string AcceptAttribute =>
+        string.Join(",", ImageFileTypes.All.Select(t => t.MimeType()).Distinct().Concat(ImageFileTypes.AllExtensions));
+
+    /// <summary>The reason a file beyond the per-upload limit is not taken.</summary>
+    public static string TooManyFiles(int maxFiles, int count) =>
+        $"not taken: {count} files were sent at once and at most {maxFiles} are taken per upload";
+
+    /// <summary>The name a member gave a file, without any folder part a browser or client may send.</summary>
+    public static string MemberFileName(string fileName)
+    {
+        var name = fileName[(fileName.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
+        return string.Concat(name.Where(c => !char.IsControl(c)));
+    }
 
     public async Task<UploadedImage> SaveAsync(Stream content, string fileName, long declaredSize, string ownerId, string ownerName, CancellationToken ct)
     {
-        var name = Path.GetFileName(fileName);
+        var name = MemberFileName(fileName);
         if (string.IsNullOrWhiteSpace(name))
             throw new UploadRejectedException("(no name)", "the file has no name");
-        var extension = Path.GetExtension(name).ToLowerInvariant();
-        if (!Accepted.TryGetValue(extension, out var contentType))
-            throw new UploadRejectedException(name, $"'{extension}' is not an accepted image type (accepted: {string.Join(", ", Accepted.Keys)})");
         if (declaredSize > MaxBytes)
             throw new UploadRejectedException(name, $"{Megabytes(declaredSize)} is over the {Megabytes(MaxBytes)} limit");
         if (declaredSize == 0)
             throw new UploadRejectedException(name, "the file is empty");
 
         var id = Guid.NewGuid();
-        var finalPath = files.UploadPath(id, extension);
-        var tempPath = finalPath + ".part";
+        var partPath = files.UploadPartPath(id);
+        string? finalPath = null;
+        var stored = false;
         try
         {
             long written;
-            await using (var target = File.Create(tempPath))
+            await using (var target = File.Create(partPath))
             {
                 written = await CopyLimitedAsync(content, target, name, ct);
             }
             if (written == 0)
                 throw new UploadRejectedException(name, "the file is empty");
 
-            var info = await Image.IdentifyAsync(tempPath);
-            if (info is null)
-                throw new UploadRejectedException(name, "the content is not a readable image");
-
-            File.Move(tempPath, finalPath);
+            var facts = await Task.Run(() => Check(partPath, name, id), ct);
+            finalPath = files.UploadPath(id, facts.Type.Extensions()[0]);
+            File.Move(partPath, finalPath);
             var image = new UploadedImage
             {
                 Id = id,
                 OwnerId = ownerId,
                 OwnerName = ownerName,
                 FileName = name,
-                Extension = extension,
-                ContentType = contentType,
+                Extension = facts.Type.Extensions()[0],
+                ContentType = facts.Type.MimeType(),
                 SizeBytes = written,
-                Width = info.Width,
-                Height = info.Height,
+                Width = facts.Width,
+                Height = facts.Height,
                 CreatedAt = time.GetUtcNow().UtcDateTime,
             };
             db.Images.Add(image);
             await db.SaveChangesAsync(ct);
+            stored = true;
             return image;
-        }
-        catch (Exception ex) when (ex is UnknownImageFormatException or InvalidImageContentException)
-        {
-            throw new UploadRejectedException(name, "the content is not a readable image");
         }
         finally
         {
-            File.Delete(tempPath);
+            File.Delete(partPath);
+            if (!stored)
+            {
+                if (finalPath is not null)
+                    File.Delete(finalPath);
+                thumbnails.Delete(id);
+            }
         }
+    }
+
+    /// <summary>
+    /// The engine's checks, then a full decode (which also makes the thumbnail). Whatever the decoder throws on these bytes
+    /// is a refusal naming the member's file; the reason never names the temporary path.
+    /// </summary>
+    private ImageFacts Check(string path, string name, Guid id)
+    {
+        ImageFacts facts;
+        SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> decoded;
+        try
+        {
+            facts = ImageLoader.Inspect(path, options.Value.ImageLimits);
+            decoded = ImageLoader.Load(path, options.Value.ImageLimits);
+        }
+        catch (EngineInputException e)
+        {
+            throw new UploadRejectedException(name, ServerPaths.Hide(e.Reason, new Dictionary<string, string> { [path] = name }));
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or IOException or UnauthorizedAccessException))
+        {
+            log.LogWarning(e, "Upload {FileName} could not be decoded", name);
+            throw new UploadRejectedException(name, "the content is not a readable image");
+        }
+        thumbnails.Write(decoded, id);
+        return facts;
     }
 
     private async Task<long> CopyLimitedAsync(Stream source, Stream target, string name, CancellationToken ct)

@@ -23,11 +23,20 @@ public static class FileEndpoints
         {
             if (files.Count == 0)
                 return Problem.BadRequest("files", "no file in the request");
+            // One result per file, each on its own: the good ones are saved (and listed with their ids), every other is
+            // refused with its name and reason. 200 when any was saved, 400 when none was; files past the per-upload
+            // limit are refused without being read.
             var who = http.User.ToRequester();
             var saved = new List<UploadView>();
             var refused = new List<Problem>();
-            foreach (var file in files)
+            for (var i = 0; i < files.Count; i++)
             {
+                var file = files[i];
+                if (i >= intake.MaxFiles)
+                {
+                    refused.Add(new Problem(ImageIntake.MemberFileName(file.FileName), ImageIntake.TooManyFiles(intake.MaxFiles, files.Count)));
+                    continue;
+                }
                 try
                 {
                     await using var stream = file.OpenReadStream();
@@ -48,6 +57,28 @@ public static class FileEndpoints
             if (image is null || !db.CanSeeImage(image.Id, http.User.ToRequester()))
                 return Results.NotFound();
             return Results.File(store.UploadPath(image.Id, image.Extension), image.ContentType, enableRangeProcessing: true);
+        });
+
+        // What pages show of an image: a small upright JPEG, made once and kept (the original may be 15 MB, or
+        // 20000×20000). Same visibility check as the original.
+        api.MapGet("/images/{id:guid}/thumbnail", async (Guid id, HttpContext http, ClipSurgeryDb db, Thumbnails thumbnails,
+            ILogger<Thumbnails> log, CancellationToken ct) =>
+        {
+            var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
+            if (image is null || !db.CanSeeImage(image.Id, http.User.ToRequester()))
+                return Results.NotFound();
+            try
+            {
+                var path = await Task.Run(() => thumbnails.GetOrCreate(image), ct);
+                http.Response.Headers.CacheControl = "private, max-age=86400";
+                return Results.File(path, Thumbnails.ContentType);
+            }
+            catch (ClipSurgeryWeb.Engine.EngineInputException e)
+            {
+                // An upload from before the checks at the door (over today's pixel limit, animated …): no thumbnail.
+                log.LogWarning("No thumbnail for image {ImageId}: {Reason}", image.Id, e.Reason);
+                return Results.NotFound();
+            }
         });
 
         api.MapGet("/files/{id:guid}", async (Guid id, [FromQuery] bool? download, HttpContext http, ClipSurgeryDb db, FileStore store,

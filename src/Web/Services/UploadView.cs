@@ -1,3 +1,7 @@
 namespace ClipSurgeryWeb.Web.Services;
 
-public sealed record UploadView(Guid Id, string FileName, long SizeBytes, int Width, int Height, string Url);
+/// <summary>An uploaded image: <see cref="Url"/> is the original, <see cref="ThumbnailUrl"/> what pages show; width and height as shown (upright).</summary>
+public sealed record UploadView(Guid Id, string FileName, long SizeBytes, int Width, int Height, string Url)
+{
+    public string ThumbnailUrl => Urls.Thumbnail(Id);
+}

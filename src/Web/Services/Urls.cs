@@ -5,6 +5,9 @@ public static class Urls
 {
     public static string Image(Guid imageId) => $"/api/images/{imageId}";
 
+    /// <summary>A small, upright JPEG of the image: what pages show (never the original, which may be huge).</summary>
+    public static string Thumbnail(Guid imageId) => $"/api/images/{imageId}/thumbnail";
+
     public static string File(Guid fileId) => $"/api/files/{fileId}";
 
     public static string Download(Guid fileId) => $"/api/files/{fileId}?download=true";

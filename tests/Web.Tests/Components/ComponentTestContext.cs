@@ -43,6 +43,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<Operations>();
         Services.AddScoped<BrowserUploads>();
+        Services.AddSingleton<Thumbnails>();
         Services.AddScoped<ClipSurgeryWeb.Jobs.Storage.ImageIntake>();
         Services.AddScoped<LiveFeed>();
         Services.AddScoped<ExplainState>();

@@ -22,14 +22,15 @@ public sealed class ComponentTests : ComponentTestContext
         Guid.NewGuid(), Guid.NewGuid(), name, "/api/images/x", status, null, status == "Done" ? 1 : 0.3, null, null, error, files, []);
 
     [Fact]
-    public void The_drop_zone_states_the_accepted_types_and_size_limit_and_takes_many_files()
+    public void The_drop_zone_states_the_engines_accepted_types_and_the_servers_limits_and_takes_many_files()
     {
-        var zone = Render<ImageDropZone>(p => p.Add(z => z.MaxBytes, 20 * 1024 * 1024).Add(z => z.OnFiles, _ => { }));
+        var zone = Render<ImageDropZone>(p => p.Add(z => z.OnFiles, _ => { }));
 
-        Assert.Equal("PNG, JPEG, WebP or BMP; up to 20 MB each, 50 at a time", zone.Find("[data-testid=upload-limits]").TextContent);
+        // The context's server settings: 100,000 bytes per file, the default 50 files per upload.
+        Assert.Equal("PNG, JPEG, WebP, BMP or GIF; up to 97.7 KB each, 50 at a time", zone.Find("[data-testid=upload-limits]").TextContent);
         var input = zone.Find("input[type=file][data-testid=upload-input]");
         Assert.True(input.HasAttribute("multiple"));
-        Assert.Equal("image/png,image/jpeg,image/webp,image/bmp", input.GetAttribute("accept"));
+        Assert.Equal("image/png,image/jpeg,image/webp,image/bmp,image/gif,.png,.jpg,.jpeg,.webp,.bmp,.gif", input.GetAttribute("accept"));
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class ComponentTests : ComponentTestContext
 
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=upload-thumb]")));
         Assert.Equal(
-            ["huge.png: 146.5 KB is over the 97.7 KB limit", "notes.txt: '.txt' is not an accepted image type (accepted: .png, .jpg, .jpeg, .webp, .bmp)"],
+            ["huge.png: 146.5 KB is over the 97.7 KB limit", "notes.txt: not a readable image: its content is none of the accepted types (PNG, JPEG, WebP, BMP, GIF)"],
             page.FindAll("[data-testid=error]").Select(e => e.TextContent.Trim()));
         Assert.StartsWith("/api/images/", page.Find("[data-testid=upload-thumb]").GetAttribute("src"));
         await using var db = await Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ClipSurgeryDb>>().CreateDbContextAsync();

@@ -64,6 +64,22 @@ public sealed partial class AppClient : IDisposable
         return await Http.SendAsync(request);
     }
 
+    /// <summary>One POST /api/images with several files, in this order.</summary>
+    public async Task<HttpResponseMessage> UploadManyAsync(params (string FileName, byte[] Content)[] files)
+    {
+        var antiforgery = await Http.GetFromJsonAsync<JsonElement>("/account/antiforgery");
+        using var form = new MultipartFormDataContent();
+        foreach (var (fileName, content) in files)
+        {
+            var file = new ByteArrayContent(content);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(file, "files", fileName);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/images") { Content = form };
+        request.Headers.Add("RequestVerificationToken", antiforgery.GetProperty("token").GetString());
+        return await Http.SendAsync(request);
+    }
+
     public async Task<Guid> UploadImageAsync(string fileName = "cat.png")
     {
         var response = await UploadAsync(fileName, TestImages.Png(fileName));

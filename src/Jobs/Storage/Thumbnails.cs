@@ -1,0 +1,54 @@
+using ClipSurgeryWeb.Engine.Imaging;
+using ClipSurgeryWeb.Engine.Storage;
+using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Options;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ClipSurgeryWeb.Jobs.Storage;
+
+/// <summary>
+/// The small, upright JPEGs pages show instead of the uploaded originals (a 15 MB photo for a 96 px thumbnail, or a
+/// 20000×20000 image in every teammate's browser): at most <see cref="ClipSurgeryOptions.ThumbnailSize"/> pixels on the
+/// long side, made once (at upload, or on first request for older uploads) and kept on disk beside the uploads.
+/// </summary>
+public sealed class Thumbnails(FileStore files, IOptions<ClipSurgeryOptions> options)
+{
+    public const string ContentType = "image/jpeg";
+
+    public int Size => Math.Max(16, options.Value.ThumbnailSize);
+
+    /// <summary>The thumbnail's path, made from the stored original when it is not there yet.</summary>
+    /// <exception cref="EngineInputException">The original cannot be read (for instance over the pixel limit).</exception>
+    public string GetOrCreate(UploadedImage image)
+    {
+        var path = files.ThumbnailPath(image.Id, Size);
+        if (File.Exists(path))
+            return path;
+        var original = ImageLoader.Load(files.UploadPath(image.Id, image.Extension), options.Value.ImageLimits);
+        return Write(original, image.Id);
+    }
+
+    /// <summary>Writes the thumbnail of an upright, decoded image, which it takes over (shrunk in place, then disposed).</summary>
+    public string Write(Image<Rgb24> upright, Guid imageId)
+    {
+        using (upright)
+        {
+            var path = files.ThumbnailPath(imageId, Size);
+            if (upright.Width > Size || upright.Height > Size)
+                upright.Mutate(x => x.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(Size, Size) }));
+            AtomicFile.Write(path, temporary => upright.SaveAsJpeg(temporary, new JpegEncoder { Quality = 85 }));
+            return path;
+        }
+    }
+
+    /// <summary>Removes every thumbnail of an image (a refused or deleted upload).</summary>
+    public void Delete(Guid imageId)
+    {
+        foreach (var file in Directory.EnumerateFiles(files.ThumbnailsDir, $"{imageId:N}_*.jpg"))
+            File.Delete(file);
+    }
+}
