@@ -132,9 +132,8 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
         SegmentationWriter.WriteFiles(results, image, directory, onFile: null);
         foreach (var (map, r) in maps.Zip(results))
         {
-            var safe = OutputNames.Safe(r.Target);
-            yield return new IndexedFile($"mask_{safe}.png", FileKinds.Mask, r.Target, Resolution: map.Resolution, Score: r.Score);
-            yield return new IndexedFile($"overlay_{safe}.png", FileKinds.MaskOverlay, r.Target, Resolution: map.Resolution, Score: r.Score);
+            yield return new IndexedFile(OutputNames.MaskPng(r.Target), FileKinds.Mask, r.Target, Resolution: map.Resolution, Score: r.Score);
+            yield return new IndexedFile(OutputNames.MaskOverlayPng(r.Target), FileKinds.MaskOverlay, r.Target, Resolution: map.Resolution, Score: r.Score);
         }
         yield return new IndexedFile(SegmentationWriter.MasksFile, FileKinds.Masks);
     }

@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Cli;
 using ClipSurgeryWeb.Cli.Terminal;
+using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Tests.Support;
 using TorchSharp.PyBridge;
 
@@ -148,6 +149,26 @@ public sealed class ExplainCommandTests : IDisposable
 
         var accepted = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", "ViT-B/16", "--labels", "cat", "--accept-finetune"));
         Assert.Equal(0, accepted);
+    }
+
+    [Fact]
+    public async Task Labels_of_500_characters_get_short_distinct_file_names_and_full_map_keys()
+    {
+        // 46 one-token words: 505 characters, a prompt far below 77 tokens.
+        var first = string.Join(" ", Enumerable.Repeat("photograph", 46));
+        var second = string.Join(" ", Enumerable.Repeat("photograph", 45)) + " cats";
+
+        var code = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.VitPath, "--labels", $"{first},{second}", "--save-maps"));
+
+        Assert.Equal(0, code);
+        Assert.Empty(ErrorLines());
+        var folder = Path.Combine(Out, "bwcat_cat");
+        var names = Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).Order().ToArray();
+        Assert.Equal([.. new[] { OutputNames.Png(ExplainMode.Surgery, first), OutputNames.Png(ExplainMode.Surgery, second), OutputNames.MapsFile }.Order()], names);
+        Assert.All(names, n => Assert.True(System.Text.Encoding.UTF8.GetByteCount(n) < 255, n));
+        var maps = Safetensors.LoadStateDict(Path.Combine(folder, OutputNames.MapsFile));
+        Assert.True(maps.ContainsKey($"cs.{first}"));
+        Assert.True(maps.ContainsKey($"cs.{second}"));
     }
 
     private string Write(string name, byte[] bytes)
