@@ -1,7 +1,9 @@
 using System.CommandLine;
 using ClipSurgeryWeb.Cli.Terminal;
 using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine;
 using ClipSurgeryWeb.Engine.Hosting;
+using ClipSurgeryWeb.Engine.Storage;
 using ClipSurgeryWeb.Engine.Tokenization;
 
 namespace ClipSurgeryWeb.Cli.Commands;
@@ -44,11 +46,24 @@ public sealed class EngineSetup
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            throw new ClipSurgeryWeb.Engine.EngineInputException(vocabPath, e.Message, e);
+            throw new EngineInputException(vocabPath, e.Message, e);
         }
         var modelPath = await resolver.ResolveClipAsync(parse.GetValue(Model)!, parse.GetValue(AcceptFineTune), reporter.Downloads(), ct);
         var options = new EngineOptions(device, Path.Combine(modelsDir, "text-cache"));
         return new Resolved(modelPath, tokenizer, options, modelsDir);
+    }
+
+    /// <summary>Refuses an <c>--out</c> folder that cannot take results (a file, under a file, not writable, in /proc) before any model is loaded.</summary>
+    public static void CheckOutput(string outDir)
+    {
+        try
+        {
+            OutputFolder.EnsureWritable(outDir);
+        }
+        catch (EngineInputException e)
+        {
+            throw new EngineInputException($"--out {outDir}", e.Reason, e);
+        }
     }
 
     public static string DefaultModelsDir()

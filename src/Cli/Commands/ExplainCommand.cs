@@ -49,6 +49,7 @@ public static class ExplainCommand
                     parse.GetValue(resolution),
                     ExplainModes.Parse(parse.GetValue(modes)!));
                 request.Validate();
+                EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
             }
             catch (EngineInputException e)

@@ -54,6 +54,7 @@ public static class RunAllCommand
                 if (settings.SurgeryResolution is { } r && (r < 32 || r > 4096))
                     throw new EngineInputException("--resolution", $"{r} is outside 32…4096");
                 images = RunAllPipeline.ImagesIn(parse.GetValue(input)!);
+                EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
             }
             catch (EngineInputException e)

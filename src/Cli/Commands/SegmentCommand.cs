@@ -48,6 +48,7 @@ public static class SegmentCommand
                 if (pointText is null && parse.GetValue(setup.Model) is null)
                     throw new EngineInputException("--model", "needed to find points for --targets");
 
+                EngineSetup.CheckOutput(parse.GetValue(output)!);
                 var device = ComputeDevice.Resolve(ComputeDevice.Parse(parse.GetValue(setup.Device)!));
                 using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
                 var resolver = new ModelResolver(parse.GetValue(setup.ModelsDir)!, new ModelDownloader(http));
