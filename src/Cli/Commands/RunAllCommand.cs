@@ -9,6 +9,7 @@ using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Opinions;
 using ClipSurgeryWeb.Engine.Segmentation;
+using ClipSurgeryWeb.Engine.Storage;
 
 namespace ClipSurgeryWeb.Cli.Commands;
 
@@ -91,6 +92,10 @@ public static class RunAllCommand
         using (sam)
         {
             var pipeline = new RunAllPipeline(explainer, engine.Tokenizer, modelName, sam);
+            // A run killed outright (kill -9, power loss) left hidden staging folders and temporaries: resuming removes them.
+            var swept = StagedFolder.SweepLeftovers(outDir);
+            if (swept.Count > 0)
+                reporter.Info($"removed {swept.Count} leftover(s) of an interrupted run in {outDir}");
             reporter.Info($"runall: {images.Count} image(s) → {outDir}; model {modelName} ({explainer.Model.Config.Architecture}, {explainer.Device}){(sam is null ? "" : $", SAM {Path.GetFileName(samPath)}")}");
             int failed = 0;
             var folders = new Dictionary<string, string>(StringComparer.Ordinal);
