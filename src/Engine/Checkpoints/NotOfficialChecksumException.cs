@@ -6,7 +6,7 @@ namespace ClipSurgeryWeb.Engine.Checkpoints;
 /// (the CLI: <c>--accept-finetune</c>; the web: register it as a fine-tune on the Models page).
 /// </summary>
 public sealed class NotOfficialChecksumException(string path, OfficialModel official, string sha256)
-    : EngineInputException(path, $"its SHA-256 {sha256} is not the official {official.Name} checksum {official.Sha256}: a fine-tune, or a damaged or replaced file")
+    : EngineInputException(path, Describe(official, sha256))
 {
     public OfficialModel Official { get; } = official;
 
@@ -14,4 +14,8 @@ public sealed class NotOfficialChecksumException(string path, OfficialModel offi
 
     /// <summary>Whether the file is the BPE vocabulary (which cannot be a fine-tune) rather than a model.</summary>
     public bool IsVocabulary => Official.Kind == ModelCatalog.Vocabulary.Kind;
+
+    private static string Describe(OfficialModel official, string sha256) =>
+        $"its SHA-256 {sha256} is not the official {official.Name} checksum {official.Sha256}: "
+        + (official.Kind == ModelCatalog.Vocabulary.Kind ? "a damaged or replaced file" : "a fine-tune, or a damaged or replaced file");
 }
