@@ -91,6 +91,29 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rerun_on_a_truncated_copy_of_the_JPEG_is_refused_and_the_earlier_output_stays_byte_identical()
+    {
+        Assert.Equal(0, await Run(Args(Shared.Image("demo.jpg"), "--model", TinyModels.VitPath, "--labels", "bench,sky", "--save-maps")));
+        var folder = Path.Combine(Out, "demo");
+        var before = Directory.GetFiles(folder).Order().ToDictionary(f => f, File.ReadAllBytes);
+        // The same name, cut short as an interrupted upload or copy would leave it (it used to decode to grey).
+        Directory.CreateDirectory(Path.Combine(work.FullName, "cut"));
+        var jpeg = await File.ReadAllBytesAsync(Shared.Image("demo.jpg"));
+        var truncated = Write("cut/demo.jpg", jpeg[..(jpeg.Length / 2)]);
+
+        var code = await Run(Args(truncated, "--model", TinyModels.VitPath, "--labels", "bench,sky", "--save-maps"));
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(ErrorLines());
+        Assert.StartsWith($"error: {truncated}: ", line);
+        Assert.Contains("truncated", line);
+        Assert.Equal(before.Keys, Directory.GetFiles(folder).Order());
+        foreach (var (file, bytes) in before)
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(file));
+        Assert.Equal(["demo"], Directory.GetFileSystemEntries(Out).Select(f => Path.GetFileName(f)!));
+    }
+
+    [Fact]
     public async Task A_missing_model_file_is_named_with_the_reason()
     {
         var code = await Run(Args(Shared.Image("demo.jpg"), "--model", Path.Combine(work.FullName, "nope.pt"), "--labels", "cat"));
