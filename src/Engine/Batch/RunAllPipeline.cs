@@ -22,8 +22,8 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
     public const string IndexFile = "index.json";
     public const string RecordsFile = "records.txt";
 
-    /// <summary>File types taken from an input folder (case-insensitive); other files are ignored.</summary>
-    public static readonly IReadOnlyList<string> ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"];
+    /// <summary>File types taken from an input folder (case-insensitive): the engine's one list (<see cref="ImageFileTypes"/>); other files are ignored.</summary>
+    public static IReadOnlyList<string> ImageExtensions => ImageFileTypes.AllExtensions;
 
     private readonly GradientAscent ascent = new(explainer.Model, tokenizer);
 
