@@ -114,6 +114,22 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explaining_an_image_again_sweeps_what_a_killed_run_left_for_it_and_nothing_else()
+    {
+        // The names a run killed with SIGKILL leaves (StagedFolder, AtomicFile); the user's own hidden files stay.
+        const string id = "0123456789abcdef0123456789abcdef";
+        Directory.CreateDirectory(Path.Combine(Out, $".bwcat_cat.partial-{id}"));
+        File.WriteAllText(Path.Combine(Out, $".bwcat_cat.partial-{id}", "cs_cat.png"), "half");
+        Directory.CreateDirectory(Path.Combine(Out, $".other.partial-{id}"));
+        File.WriteAllText(Path.Combine(Out, ".bwcat_cat.notes"), "mine");
+
+        Assert.Equal(0, await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.VitPath, "--labels", "cat")));
+
+        Assert.Equal([".bwcat_cat.notes", $".other.partial-{id}", "bwcat_cat"],
+            Directory.GetFileSystemEntries(Out).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_missing_model_file_is_named_with_the_reason()
     {
         var code = await Run(Args(Shared.Image("demo.jpg"), "--model", Path.Combine(work.FullName, "nope.pt"), "--labels", "cat"));
