@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ClipSurgeryWeb.Cli.Terminal;
-using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine;
+using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Storage;
 using ClipSurgeryWeb.Engine.Tokenization;

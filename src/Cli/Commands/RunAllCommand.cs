@@ -93,9 +93,17 @@ public static class RunAllCommand
         {
             var pipeline = new RunAllPipeline(explainer, engine.Tokenizer, modelName, sam);
             // A run killed outright (kill -9, power loss) left hidden staging folders and temporaries: resuming removes them.
-            var swept = StagedFolder.SweepLeftovers(outDir);
-            if (swept.Count > 0)
-                reporter.Info($"removed {swept.Count} leftover(s) of an interrupted run in {outDir}");
+            try
+            {
+                var swept = StagedFolder.SweepLeftovers(outDir);
+                if (swept.Count > 0)
+                    reporter.Info($"removed {swept.Count} leftover(s) of an interrupted run in {outDir}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not fatal: the leftovers are hidden and never read; the images still run.
+                reporter.Error(outDir, $"leftovers of an interrupted run could not be removed ({e.Message.Split('\n')[0]})");
+            }
             reporter.Info($"runall: {images.Count} image(s) → {outDir}; model {modelName} ({explainer.Model.Config.Architecture}, {explainer.Device}){(sam is null ? "" : $", SAM {Path.GetFileName(samPath)}")}");
             int failed = 0;
             var folders = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -98,18 +98,17 @@ public sealed class StateDict : IDisposable
         try
         {
             using var script = torch.jit.load(path, DeviceType.CPU);
-            // The script hands out new tensor handles (and detach makes another): each is disposed once copied.
+            // detach() makes a tensor of its own (a view of the script's storage): disposed once cloned, or the
+            // script's weights stay alive until the garbage collector finds it. The script owns the parameters.
             foreach (var (name, parameter) in script.named_parameters())
             {
-                using (parameter)
-                using (var detached = parameter.detach())
-                    tensors[name] = detached.clone();
+                using var detached = parameter.detach();
+                tensors[name] = detached.clone();
             }
             foreach (var (name, buffer) in script.named_buffers())
             {
-                using (buffer)
-                using (var detached = buffer.detach())
-                    tensors[name] = detached.clone();
+                using var detached = buffer.detach();
+                tensors[name] = detached.clone();
             }
             return tensors;
         }
