@@ -1,7 +1,9 @@
 using System.CommandLine;
 using ClipSurgeryWeb.Cli.Terminal;
+using ClipSurgeryWeb.Engine;
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Hosting;
+using ClipSurgeryWeb.Engine.Storage;
 using ClipSurgeryWeb.Engine.Tokenization;
 
 namespace ClipSurgeryWeb.Cli.Commands;
@@ -33,10 +35,10 @@ public sealed class EngineSetup
     public async Task<Resolved> ResolveAsync(ParseResult parse, Reporter reporter, CancellationToken ct)
     {
         var modelsDir = parse.GetValue(ModelsDir)!;
-        var device = ComputeDevice.Parse(parse.GetValue(Device)!);
+        var device = ReadDevice(parse);
         using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
         var resolver = new ModelResolver(modelsDir, new ModelDownloader(http));
-        var vocabPath = await resolver.ResolveVocabularyAsync(parse.GetValue(Vocab), reporter.Downloads(), ct);
+        var vocabPath = await WithRemedy(() => resolver.ResolveVocabularyAsync(parse.GetValue(Vocab), reporter.Downloads(), ct));
         ClipTokenizer tokenizer;
         try
         {
@@ -44,11 +46,61 @@ public sealed class EngineSetup
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            throw new ClipSurgeryWeb.Engine.EngineInputException(vocabPath, e.Message, e);
+            throw new EngineInputException(vocabPath, e.Message, e);
         }
-        var modelPath = await resolver.ResolveClipAsync(parse.GetValue(Model)!, parse.GetValue(AcceptFineTune), reporter.Downloads(), ct);
+        var modelPath = await WithRemedy(() => resolver.ResolveClipAsync(parse.GetValue(Model)!, parse.GetValue(AcceptFineTune), reporter.Downloads(), ct));
         var options = new EngineOptions(device, Path.Combine(modelsDir, "text-cache"));
         return new Resolved(modelPath, tokenizer, options, modelsDir);
+    }
+
+    /// <summary>The <c>--device</c> preference, checked now (CUDA asked for but absent is refused before any model loads).</summary>
+    public DevicePreference ReadDevice(ParseResult parse)
+    {
+        var value = parse.GetValue(Device)!;
+        var preference = Flag($"--device {value}", () => ComputeDevice.Parse(value));
+        Flag($"--device {value}", () => ComputeDevice.Resolve(preference));
+        return preference;
+    }
+
+    /// <summary>An engine error about a setting, restated with the flag that sets it (the engine's messages name no flags).</summary>
+    public static T Flag<T>(string flag, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (EngineInputException e)
+        {
+            throw new EngineInputException(flag, e.Reason, e);
+        }
+    }
+
+    /// <summary>A file under an official name with another checksum: the engine states the fact, the CLI says which flag helps.</summary>
+    public static async Task<string> WithRemedy(Func<Task<string>> resolve)
+    {
+        try
+        {
+            return await resolve();
+        }
+        catch (NotOfficialChecksumException e)
+        {
+            throw new EngineInputException(e.Subject, e.IsVocabulary
+                ? $"{e.Reason}. Delete it so the official file is downloaded, or give a vocabulary with --vocab"
+                : $"{e.Reason}. If it is your fine-tune, pass --accept-finetune; otherwise delete it so the official file is downloaded", e);
+        }
+    }
+
+    /// <summary>Refuses an <c>--out</c> folder that cannot take results (a file, under a file, not writable, in /proc) before any model is loaded.</summary>
+    public static void CheckOutput(string outDir)
+    {
+        try
+        {
+            OutputFolder.EnsureWritable(outDir);
+        }
+        catch (EngineInputException e)
+        {
+            throw new EngineInputException($"--out {outDir}", e.Reason, e);
+        }
     }
 
     public static string DefaultModelsDir()

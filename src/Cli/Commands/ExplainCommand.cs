@@ -47,8 +47,9 @@ public static class ExplainCommand
                     ExplainRequest.SplitList(parse.GetValue(labels)),
                     ExplainRequest.SplitList(parse.GetValue(targets)),
                     parse.GetValue(resolution),
-                    ExplainModes.Parse(parse.GetValue(modes)!));
+                    EngineSetup.Flag("--modes", () => ExplainModes.Parse(parse.GetValue(modes)!)));
                 request.Validate();
+                EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
             }
             catch (EngineInputException e)

@@ -37,6 +37,7 @@ public static class OpinionsCommand
             try
             {
                 settings = ga.Read(parse);
+                EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
             }
             catch (EngineInputException e)

@@ -9,6 +9,7 @@ using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Opinions;
 using ClipSurgeryWeb.Engine.Segmentation;
+using ClipSurgeryWeb.Engine.Storage;
 
 namespace ClipSurgeryWeb.Cli.Commands;
 
@@ -54,6 +55,7 @@ public static class RunAllCommand
                 if (settings.SurgeryResolution is { } r && (r < 32 || r > 4096))
                     throw new EngineInputException("--resolution", $"{r} is outside 32…4096");
                 images = RunAllPipeline.ImagesIn(parse.GetValue(input)!);
+                EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
             }
             catch (EngineInputException e)
@@ -90,6 +92,18 @@ public static class RunAllCommand
         using (sam)
         {
             var pipeline = new RunAllPipeline(explainer, engine.Tokenizer, modelName, sam);
+            // A run killed outright (kill -9, power loss) left hidden staging folders and temporaries: resuming removes them.
+            try
+            {
+                var swept = StagedFolder.SweepLeftovers(outDir);
+                if (swept.Count > 0)
+                    reporter.Info($"removed {swept.Count} leftover(s) of an interrupted run in {outDir}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not fatal: the leftovers are hidden and never read; the images still run.
+                reporter.Error(outDir, $"leftovers of an interrupted run could not be removed ({e.Message.Split('\n')[0]})");
+            }
             reporter.Info($"runall: {images.Count} image(s) → {outDir}; model {modelName} ({explainer.Model.Config.Architecture}, {explainer.Device}){(sam is null ? "" : $", SAM {Path.GetFileName(samPath)}")}");
             int failed = 0;
             var folders = new Dictionary<string, string>(StringComparer.Ordinal);

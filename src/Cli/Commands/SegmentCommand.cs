@@ -48,17 +48,18 @@ public static class SegmentCommand
                 if (pointText is null && parse.GetValue(setup.Model) is null)
                     throw new EngineInputException("--model", "needed to find points for --targets");
 
-                var device = ComputeDevice.Resolve(ComputeDevice.Parse(parse.GetValue(setup.Device)!));
+                EngineSetup.CheckOutput(parse.GetValue(output)!);
+                var device = ComputeDevice.Resolve(setup.ReadDevice(parse));
                 using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
                 var resolver = new ModelResolver(parse.GetValue(setup.ModelsDir)!, new ModelDownloader(http));
-                var samPath = await resolver.ResolveSamAsync(parse.GetValue(sam)!, parse.GetValue(setup.AcceptFineTune), reporter.Downloads(), ct);
+                var samPath = await EngineSetup.WithRemedy(() => resolver.ResolveSamAsync(parse.GetValue(sam)!, parse.GetValue(setup.AcceptFineTune), reporter.Downloads(), ct));
                 using var picture = ImageLoader.Load(path, new ImageLimits(parse.GetValue(maxPixels)));
                 using var samModel = LoadSam(samPath, device);
 
                 IReadOnlyList<SegmentResult> results;
                 if (pointText is not null)
                 {
-                    var prompt = TextSegmenter.ParsePoints(pointText);
+                    var prompt = EngineSetup.Flag("--points", () => TextSegmenter.ParsePoints(pointText));
                     using var predictor = new SamPredictor(samModel);
                     predictor.SetImage(picture);
                     results = [TextSegmenter.Predict(predictor, "points", prompt)];

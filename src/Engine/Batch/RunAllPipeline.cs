@@ -22,8 +22,8 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
     public const string IndexFile = "index.json";
     public const string RecordsFile = "records.txt";
 
-    /// <summary>File types taken from an input folder (case-insensitive); other files are ignored.</summary>
-    public static readonly IReadOnlyList<string> ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"];
+    /// <summary>File types taken from an input folder (case-insensitive): the engine's one list (<see cref="ImageFileTypes"/>); other files are ignored.</summary>
+    public static IReadOnlyList<string> ImageExtensions => ImageFileTypes.AllExtensions;
 
     private readonly GradientAscent ascent = new(explainer.Model, tokenizer);
 
@@ -132,9 +132,8 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
         SegmentationWriter.WriteFiles(results, image, directory, onFile: null);
         foreach (var (map, r) in maps.Zip(results))
         {
-            var safe = OutputNames.Safe(r.Target);
-            yield return new IndexedFile($"mask_{safe}.png", FileKinds.Mask, r.Target, Resolution: map.Resolution, Score: r.Score);
-            yield return new IndexedFile($"overlay_{safe}.png", FileKinds.MaskOverlay, r.Target, Resolution: map.Resolution, Score: r.Score);
+            yield return new IndexedFile(OutputNames.MaskPng(r.Target), FileKinds.Mask, r.Target, Resolution: map.Resolution, Score: r.Score);
+            yield return new IndexedFile(OutputNames.MaskOverlayPng(r.Target), FileKinds.MaskOverlay, r.Target, Resolution: map.Resolution, Score: r.Score);
         }
         yield return new IndexedFile(SegmentationWriter.MasksFile, FileKinds.Masks);
     }

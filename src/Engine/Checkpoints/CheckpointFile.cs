@@ -25,8 +25,12 @@ public static class CheckpointFile
 
         // safetensors: u64 little-endian header length, then a JSON object.
         var headerLength = BitConverter.ToUInt64(head[..8]);
-        if (head[8] == (byte)'{' && headerLength > 1 && headerLength < (ulong)stream.Length)
+        if (head[8] == (byte)'{' && headerLength > 1)
+        {
+            if (headerLength > (ulong)stream.Length - 8)
+                throw new EngineInputException(path, $"a safetensors file whose header claims {headerLength:N0} bytes but the file has {stream.Length - 8:N0} after the length (truncated download?)");
             return CheckpointFormat.Safetensors;
+        }
 
         if (head[0] == 0x80)
             throw new EngineInputException(path, "a legacy (non-zip) torch.save pickle; re-save it with a current PyTorch: torch.save(model.state_dict(), path)");
@@ -42,25 +46,12 @@ public static class CheckpointFile
     public static CheckpointKind PeekKind(string path)
     {
         var format = DetectFormat(path);
-        var names = format == CheckpointFormat.Safetensors ? SafetensorsHeader(path) : PickleIndex(path);
+        var names = format == CheckpointFormat.Safetensors ? string.Join("\n", SafetensorsHeader.Read(path)) : PickleIndex(path);
         if (names.Contains("text_projection") && names.Contains("token_embedding"))
             return CheckpointKind.Clip;
         if (names.Contains("image_encoder") && names.Contains("mask_decoder"))
             return CheckpointKind.Sam;
         throw new EngineInputException(path, "neither a CLIP nor a Segment Anything checkpoint");
-    }
-
-    private static string SafetensorsHeader(string path)
-    {
-        using var stream = File.OpenRead(path);
-        Span<byte> length = stackalloc byte[8];
-        stream.ReadExactly(length);
-        var size = BitConverter.ToUInt64(length);
-        if (size > 100_000_000)
-            throw new EngineInputException(path, "not a safetensors file (its header size is implausible)");
-        var header = new byte[size];
-        stream.ReadExactly(header);
-        return Encoding.UTF8.GetString(header);
     }
 
     private static string PickleIndex(string path)

@@ -3,7 +3,8 @@ namespace ClipSurgeryWeb.Engine.Checkpoints;
 /// <summary>
 /// Turns what a user typed (<c>--model</c>) into a checkpoint file: a path is used as is; an official name is
 /// looked up in the models folder and downloaded when absent. A file under an official name whose checksum is not
-/// the official one (a fine-tune) is refused unless <c>acceptFineTune</c> says the user means it.
+/// the official one (a fine-tune) is refused (<see cref="NotOfficialChecksumException"/>) unless <c>acceptFineTune</c>
+/// says the user means it.
 /// </summary>
 public sealed class ModelResolver(string modelsDir, ModelDownloader? downloader)
 {
@@ -51,8 +52,7 @@ public sealed class ModelResolver(string modelsDir, ModelDownloader? downloader)
             var sha = FileChecksum.Sha256(local);
             if (official.Sha256 is null || string.Equals(sha, official.Sha256, StringComparison.OrdinalIgnoreCase) || acceptFineTune)
                 return local;
-            throw new EngineInputException(local,
-                $"its SHA-256 {sha} is not the official {official.Name} checksum {official.Sha256}. If it is your fine-tune, pass --accept-finetune; otherwise delete it so the official file is downloaded");
+            throw new NotOfficialChecksumException(local, official, sha);
         }
         if (downloader is null)
             throw new EngineInputException(official.Name, $"not in {ModelsDir} and downloads are disabled");

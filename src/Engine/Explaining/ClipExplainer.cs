@@ -43,16 +43,27 @@ public sealed class ClipExplainer : IDisposable
 
     public PromptEnsemble Text => text;
 
-    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options)
+    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options) =>
+        Load(checkpointPath, tokenizer, ComputeDevice.Resolve(options.Device), options.TextCacheDir);
+
+    /// <summary>Loads the model onto <paramref name="device"/>; when any step fails (a device that refuses it), the model is disposed before the error goes on.</summary>
+    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, Device device, string? textCacheDir)
     {
-        var device = ComputeDevice.Resolve(options.Device);
         var sha = FileChecksum.Sha256(checkpointPath);
         ClipModel model;
         using (var sd = StateDict.Load(checkpointPath))
             model = ClipModel.FromStateDict(sd);
-        model.to(device);
-        var text = new PromptEnsemble(model, sha, tokenizer, new TextFeatureCache(options.TextCacheDir));
-        return new ClipExplainer(model, checkpointPath, sha, device, text);
+        try
+        {
+            model.to(device);
+            var text = new PromptEnsemble(model, sha, tokenizer, new TextFeatureCache(textCacheDir));
+            return new ClipExplainer(model, checkpointPath, sha, device, text);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     public Explanation Explain(Image<Rgb24> image, ExplainRequest request, CancellationToken ct = default) =>

@@ -21,10 +21,10 @@ public static class ExplainModes
                 "cs" or "surgery" => ExplainMode.Surgery,
                 "plain" or "clip" => ExplainMode.Plain,
                 "single" => ExplainMode.Single,
-                _ => throw new EngineInputException("--modes", $"'{word}' is not one of cs, plain, single"),
+                _ => throw new EngineInputException("modes", $"'{word}' is not one of cs, plain, single"),
             };
         }
-        return modes == 0 ? throw new EngineInputException("--modes", "no mode given (use cs, plain, single)") : modes;
+        return modes == 0 ? throw new EngineInputException("modes", "no mode given (use cs, plain, single)") : modes;
     }
 
     public static IEnumerable<ExplainMode> Each(ExplainMode modes) =>

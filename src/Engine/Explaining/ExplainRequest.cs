@@ -35,7 +35,7 @@ public sealed record ExplainRequest(
             throw new EngineInputException("targets", "nothing to explain: no targets and no labels");
         if (Resolution is { } r && (r < 32 || r > 4096))
             throw new EngineInputException("resolution", $"{r} is outside 32…4096");
-        var clash = EffectiveTargets.GroupBy(OutputNames.Safe).FirstOrDefault(g => g.Count() > 1);
+        var clash = EffectiveTargets.GroupBy(OutputNames.FileLabel).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
             throw new EngineInputException("targets", $"{string.Join(" and ", clash.Select(t => $"'{t}'"))} would be written to the same file name ('{clash.Key}')");
         foreach (var target in EffectiveTargets)

@@ -17,7 +17,7 @@ public static class ComputeDevice
                 return torch.CPU;
             case DevicePreference.Cuda:
                 if (!TryInitializeCuda(out var why))
-                    throw new EngineInputException("--device cuda", why);
+                    throw new EngineInputException("device cuda", why);
                 return torch.CUDA;
             default:
                 return TryInitializeCuda(out _) ? torch.CUDA : torch.CPU;
@@ -29,7 +29,7 @@ public static class ComputeDevice
         "auto" => DevicePreference.Auto,
         "cpu" => DevicePreference.Cpu,
         "cuda" or "gpu" => DevicePreference.Cuda,
-        _ => throw new EngineInputException("--device", $"'{value}' is not one of auto, cpu, cuda"),
+        _ => throw new EngineInputException("device", $"'{value}' is not one of auto, cpu, cuda"),
     };
 
     private static bool TryInitializeCuda(out string why)

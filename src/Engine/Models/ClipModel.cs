@@ -47,7 +47,17 @@ public sealed class ClipModel : nn.Module
     {
         var config = ClipConfig.FromStateDict(sd);
         var model = new ClipModel(config);
-        var (missing, unexpected) = model.load_state_dict(sd.Tensors.ToDictionary(), strict: false);
+        IList<string> missing, unexpected;
+        try
+        {
+            (missing, unexpected) = model.load_state_dict(sd.Tensors.ToDictionary(), strict: false);
+        }
+        catch (Exception e)
+        {
+            // A tensor whose shape does not fit the model its other weights describe.
+            model.Dispose();
+            throw new EngineInputException(sd.Path, $"weights do not fit a CLIP {config.Architecture} ({e.Message.Split('\n')[0]})", e);
+        }
         // BatchNorm's step counter is unused in eval mode, and PyTorch's loader fills it in when a file lacks it.
         missing = missing.Where(k => !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)

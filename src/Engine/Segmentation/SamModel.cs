@@ -1,6 +1,5 @@
-using System.Collections;
+using ClipSurgeryWeb.Engine.Checkpoints;
 using TorchSharp;
-using TorchSharp.PyBridge;
 using Device = TorchSharp.torch.Device;
 using Tensor = TorchSharp.torch.Tensor;
 
@@ -65,8 +64,9 @@ public sealed class SamModel : torch.nn.Module
     public Device Device => pixel_mean.device;
 
     /// <summary>
-    /// Reads a <c>torch.save</c> state dict of Segment Anything (any size), builds the model its shapes describe,
-    /// loads the weights strictly as fp32, and moves it to <paramref name="device"/> in eval mode.
+    /// Reads a Segment Anything checkpoint (any size) in any format <see cref="StateDict"/> reads — a <c>torch.save</c>
+    /// zip, safetensors, a TorchScript archive — builds the model its shapes describe, loads the weights strictly as
+    /// fp32, and moves it to <paramref name="device"/> in eval mode. Whatever fails, nothing it made stays alive.
     /// </summary>
     /// <exception cref="FileNotFoundException">the file does not exist</exception>
     /// <exception cref="InvalidDataException">the file is not a SAM checkpoint (the message names the file and why)</exception>
@@ -75,64 +75,37 @@ public sealed class SamModel : torch.nn.Module
         if (!File.Exists(checkpointPath))
             throw new FileNotFoundException($"SAM checkpoint '{checkpointPath}' does not exist.", checkpointPath);
 
-        var weights = ReadStateDict(checkpointPath);
+        StateDict sd;
+        try
+        {
+            sd = StateDict.Load(checkpointPath);
+        }
+        catch (EngineInputException e)
+        {
+            throw SamConfig.NotSam(checkpointPath, e.Reason);
+        }
+
         SamModel? model = null;
-        try
+        using (sd)
         {
-            var config = SamConfig.FromShapes(weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape), checkpointPath);
-            model = new SamModel(config);
-            CheckKeysAndShapes(model, weights, checkpointPath);
-            foreach (var key in weights.Keys.ToList())
+            try
             {
-                var fp32 = weights[key].to(torch.float32);
-                if (!ReferenceEquals(fp32, weights[key]))
-                    weights[key].Dispose();
-                weights[key] = fp32;
+                var weights = sd.Tensors.ToDictionary();   // float32 already (StateDict converts fp16, bf16, fp64)
+                var config = SamConfig.FromShapes(weights.ToDictionary(kv => kv.Key, kv => kv.Value.shape), checkpointPath);
+                model = new SamModel(config);
+                CheckKeysAndShapes(model, weights, checkpointPath);
+                using (torch.no_grad())
+                    model.load_state_dict(weights, strict: true);
+                model.to(device);
+                model.eval();
+                return model;
             }
-            using (torch.no_grad())
-                model.load_state_dict(weights, strict: true);
-            model.to(device);
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model?.Dispose();
-            throw;
-        }
-        finally
-        {
-            foreach (var tensor in weights.Values)
-                tensor.Dispose();
-        }
-    }
-
-    private static Dictionary<string, Tensor> ReadStateDict(string path)
-    {
-        Hashtable table;
-        try
-        {
-            table = PyTorchUnpickler.UnpickleStateDict(path);
-        }
-        catch (Exception e)
-        {
-            throw new InvalidDataException(
-                $"'{path}' is not a Segment Anything checkpoint: it cannot be read as a torch.save state dict ({e.Message}).", e);
-        }
-
-        var weights = new Dictionary<string, Tensor>(table.Count);
-        foreach (DictionaryEntry entry in table)
-        {
-            if (entry.Key is string key && entry.Value is Tensor tensor)
+            catch
             {
-                weights[key] = tensor;
-                continue;
+                model?.Dispose();
+                throw;
             }
-            foreach (var value in table.Values.OfType<Tensor>())
-                value.Dispose();
-            throw SamConfig.NotSam(path, $"entry '{entry.Key}' is not a tensor");
         }
-        return weights;
     }
 
     private static void CheckKeysAndShapes(SamModel model, Dictionary<string, Tensor> weights, string path)

@@ -10,7 +10,7 @@ namespace ClipSurgeryWeb.Engine.Segmentation;
 
 /// <summary>
 /// Writes masks for one image: per target <c>mask_&lt;target&gt;.png</c> (white on black), <c>overlay_&lt;target&gt;.png</c>
-/// and <c>masks.safetensors</c> (uint8 <c>mask.&lt;t&gt;</c> [H, W], int64 <c>points.&lt;t&gt;</c> [K, 2],
+/// (file names from <see cref="OutputNames"/>, bounded for long targets) and <c>masks.safetensors</c> (keys hold the full target) (uint8 <c>mask.&lt;t&gt;</c> [H, W], int64 <c>points.&lt;t&gt;</c> [K, 2],
 /// int64 <c>point_labels.&lt;t&gt;</c> [K], float32 <c>score.&lt;t&gt;</c> [1]), all at once.
 /// </summary>
 public static class SegmentationWriter
@@ -39,13 +39,14 @@ public static class SegmentationWriter
 
         foreach (var r in results)
         {
-            var name = OutputNames.Safe(r.Target);
+            var maskName = OutputNames.MaskPng(r.Target);
             using (var mask = Image.LoadPixelData<L8>(r.Mask.Select(v => v > 0 ? (byte)255 : (byte)0).ToArray(), r.Width, r.Height))
-                AtomicFile.Write(Path.Combine(folder, $"mask_{name}.png"), tmp => mask.SaveAsPng(tmp));
-            Done($"mask_{name}.png");
+                AtomicFile.Write(Path.Combine(folder, maskName), tmp => mask.SaveAsPng(tmp));
+            Done(maskName);
+            var overlayName = OutputNames.MaskOverlayPng(r.Target);
             using (var overlay = MaskOverlay.Render(image, r.Mask, r.Prompt.Points.ToArray(), r.Prompt.Labels.ToArray()))
-                AtomicFile.Write(Path.Combine(folder, $"overlay_{name}.png"), tmp => overlay.SaveAsPng(tmp));
-            Done($"overlay_{name}.png");
+                AtomicFile.Write(Path.Combine(folder, overlayName), tmp => overlay.SaveAsPng(tmp));
+            Done(overlayName);
         }
 
         using (var scope = torch.NewDisposeScope())

@@ -61,10 +61,10 @@ public sealed class TextSegmenter(ClipExplainer explainer, SamModel sam)
             var parts = item.Split(',', StringSplitOptions.TrimEntries);
             if (parts.Length != 3 || !int.TryParse(parts[0], out var x) || !int.TryParse(parts[1], out var y)
                 || !int.TryParse(parts[2], out var label) || label is not (0 or 1))
-                throw new EngineInputException("--points", $"'{item}' is not x,y,label with integer pixels and label 0 or 1");
+                throw new EngineInputException("points", $"'{item}' is not x,y,label with integer pixels and label 0 or 1");
             points.Add((x, y));
             labels.Add(label);
         }
-        return points.Count == 0 ? throw new EngineInputException("--points", "no points given") : new SamPrompt(points, labels);
+        return points.Count == 0 ? throw new EngineInputException("points", "no points given") : new SamPrompt(points, labels);
     }
 }

@@ -1,10 +1,22 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace ClipSurgeryWeb.Engine.Storage;
 
-/// <summary>Replaces a file in one step: it is written to a temporary sibling first, then moved over the old file.</summary>
-public static class AtomicFile
+/// <summary>
+/// Replaces a file in one step: it is written to a hidden temporary sibling first (<c>.&lt;name&gt;.tmp-&lt;32 hex&gt;</c>),
+/// then moved over the old file. A process killed mid-write leaves that sibling behind; <see cref="SweepLeftovers"/>
+/// removes such files when the folder is written again.
+/// </summary>
+public static partial class AtomicFile
 {
+    /// <summary>
+    /// Test-only: <c>&lt;prefix&gt;|&lt;ready file&gt;</c> makes the write of the first file whose name starts with
+    /// prefix stop after its temporary is complete, create the ready file and wait forever, so a test can kill the
+    /// process mid-write at a known point. Unset in normal use.
+    /// </summary>
+    public const string HaltHookVariable = "CLIPSURGERY_TEST_HALT_BEFORE_RENAME";
+
     /// <summary><paramref name="writeTo"/> writes the content to the path it is given.</summary>
     public static void Write(string path, Action<string> writeTo)
     {
@@ -14,6 +26,7 @@ public static class AtomicFile
         try
         {
             writeTo(temporary);
+            HaltHook(Path.GetFileName(path));
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -24,4 +37,41 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string text) =>
         Write(path, temporary => File.WriteAllText(temporary, text, new UTF8Encoding(false)));
+
+    /// <summary>Whether a file name is one of <see cref="Write"/>'s temporaries.</summary>
+    public static bool IsTemporary(string name) => TemporaryName().IsMatch(name);
+
+    /// <summary>
+    /// Deletes the temporaries of interrupted writes directly in <paramref name="directory"/> (only names this class
+    /// makes: <c>.&lt;name&gt;.tmp-&lt;32 hex&gt;</c>; never anything else). Call it when nothing is writing into the
+    /// folder (at start-up, or before a run resumes there). Returns the paths removed; a missing folder has none.
+    /// </summary>
+    public static IReadOnlyList<string> SweepLeftovers(string directory)
+    {
+        if (!Directory.Exists(directory))
+            return [];
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(directory))
+        {
+            if (!IsTemporary(Path.GetFileName(file)))
+                continue;
+            File.Delete(file);
+            removed.Add(file);
+        }
+        return removed;
+    }
+
+    private static void HaltHook(string name)
+    {
+        if (Environment.GetEnvironmentVariable(HaltHookVariable) is not { Length: > 0 } hook)
+            return;
+        var parts = hook.Split('|', 2);
+        if (parts.Length != 2 || !name.StartsWith(parts[0], StringComparison.Ordinal))
+            return;
+        File.WriteAllText(parts[1], name);
+        Thread.Sleep(Timeout.Infinite);
+    }
+
+    [GeneratedRegex(@"^\..+\.tmp-[0-9a-f]{32}$")]
+    private static partial Regex TemporaryName();
 }

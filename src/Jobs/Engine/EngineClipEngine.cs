@@ -192,7 +192,14 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             if (Path.GetFileName(path) != ModelCatalog.Vocabulary.FileName)
                 throw new EngineInputException(path, "vocabulary file not found");
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-            path = new ModelResolver(folder, new ModelDownloader(http)).ResolveVocabularyAsync(null, null, ct).GetAwaiter().GetResult();
+            try
+            {
+                path = new ModelResolver(folder, new ModelDownloader(http)).ResolveVocabularyAsync(null, null, ct).GetAwaiter().GetResult();
+            }
+            catch (NotOfficialChecksumException e)
+            {
+                throw new EngineInputException(Path.GetFileName(e.Subject), ForPage(e), e);
+            }
         }
         try
         {
@@ -204,6 +211,11 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         }
         return tokenizer;
     }
+
+    /// <summary>What a page says about a file under an official name with another checksum (the engine states the fact only).</summary>
+    public static string ForPage(NotOfficialChecksumException e) => e.IsVocabulary
+        ? $"{e.Reason}. An admin can delete it from the models folder so the official file is downloaded again"
+        : $"{e.Reason}. If it is a fine-tune, an admin can register it as a fine-tune on the Models page";
 
     /// <summary>
     /// Tells CLIP from SAM from the tensor names alone (nothing is loaded: multi-GB files list quickly), checks that a

@@ -123,7 +123,7 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
     {
         var input = temp["in"];
         Directory.CreateDirectory(input);
-        foreach (var name in new[] { "b.PNG", "a.jpg", "notes.txt", ".hidden.png" })
+        foreach (var name in new[] { "b.PNG", "a.jpg", "notes.txt", ".hidden.png", "scan.tiff", "c.tif" })
             File.WriteAllText(Path.Combine(input, name), "");
 
         Assert.Equal(["a.jpg", "b.PNG"], RunAllPipeline.ImagesIn(input).Select(Path.GetFileName));

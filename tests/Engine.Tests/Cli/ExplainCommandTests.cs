@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Cli;
 using ClipSurgeryWeb.Cli.Terminal;
+using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Tests.Support;
 using TorchSharp.PyBridge;
 
@@ -90,6 +91,45 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rerun_on_a_truncated_copy_of_the_JPEG_is_refused_and_the_earlier_output_stays_byte_identical()
+    {
+        Assert.Equal(0, await Run(Args(Shared.Image("demo.jpg"), "--model", TinyModels.VitPath, "--labels", "bench,sky", "--save-maps")));
+        var folder = Path.Combine(Out, "demo");
+        var before = Directory.GetFiles(folder).Order().ToDictionary(f => f, File.ReadAllBytes);
+        // The same name, cut short as an interrupted upload or copy would leave it (it used to decode to grey).
+        Directory.CreateDirectory(Path.Combine(work.FullName, "cut"));
+        var jpeg = await File.ReadAllBytesAsync(Shared.Image("demo.jpg"));
+        var truncated = Write("cut/demo.jpg", jpeg[..(jpeg.Length / 2)]);
+
+        var code = await Run(Args(truncated, "--model", TinyModels.VitPath, "--labels", "bench,sky", "--save-maps"));
+
+        Assert.Equal(1, code);
+        var line = Assert.Single(ErrorLines());
+        Assert.StartsWith($"error: {truncated}: ", line);
+        Assert.Contains("truncated", line);
+        Assert.Equal(before.Keys, Directory.GetFiles(folder).Order());
+        foreach (var (file, bytes) in before)
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(file));
+        Assert.Equal(["demo"], Directory.GetFileSystemEntries(Out).Select(f => Path.GetFileName(f)!));
+    }
+
+    [Fact]
+    public async Task Explaining_an_image_again_sweeps_what_a_killed_run_left_for_it_and_nothing_else()
+    {
+        // The names a run killed with SIGKILL leaves (StagedFolder, AtomicFile); the user's own hidden files stay.
+        const string id = "0123456789abcdef0123456789abcdef";
+        Directory.CreateDirectory(Path.Combine(Out, $".bwcat_cat.partial-{id}"));
+        File.WriteAllText(Path.Combine(Out, $".bwcat_cat.partial-{id}", "cs_cat.png"), "half");
+        Directory.CreateDirectory(Path.Combine(Out, $".other.partial-{id}"));
+        File.WriteAllText(Path.Combine(Out, ".bwcat_cat.notes"), "mine");
+
+        Assert.Equal(0, await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.VitPath, "--labels", "cat")));
+
+        Assert.Equal([".bwcat_cat.notes", $".other.partial-{id}", "bwcat_cat"],
+            Directory.GetFileSystemEntries(Out).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_missing_model_file_is_named_with_the_reason()
     {
         var code = await Run(Args(Shared.Image("demo.jpg"), "--model", Path.Combine(work.FullName, "nope.pt"), "--labels", "cat"));
@@ -148,6 +188,26 @@ public sealed class ExplainCommandTests : IDisposable
 
         var accepted = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", "ViT-B/16", "--labels", "cat", "--accept-finetune"));
         Assert.Equal(0, accepted);
+    }
+
+    [Fact]
+    public async Task Labels_of_500_characters_get_short_distinct_file_names_and_full_map_keys()
+    {
+        // 46 one-token words: 505 characters, a prompt far below 77 tokens.
+        var first = string.Join(" ", Enumerable.Repeat("photograph", 46));
+        var second = string.Join(" ", Enumerable.Repeat("photograph", 45)) + " cats";
+
+        var code = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.VitPath, "--labels", $"{first},{second}", "--save-maps"));
+
+        Assert.Equal(0, code);
+        Assert.Empty(ErrorLines());
+        var folder = Path.Combine(Out, "bwcat_cat");
+        var names = Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).Order().ToArray();
+        Assert.Equal([.. new[] { OutputNames.Png(ExplainMode.Surgery, first), OutputNames.Png(ExplainMode.Surgery, second), OutputNames.MapsFile }.Order()], names);
+        Assert.All(names, n => Assert.True(System.Text.Encoding.UTF8.GetByteCount(n) < 255, n));
+        var maps = Safetensors.LoadStateDict(Path.Combine(folder, OutputNames.MapsFile));
+        Assert.True(maps.ContainsKey($"cs.{first}"));
+        Assert.True(maps.ContainsKey($"cs.{second}"));
     }
 
     private string Write(string name, byte[] bytes)
