@@ -24,7 +24,7 @@ public static class ResultFileNaming
         }
         foreach (var target in targets)
         {
-            var safe = OutputNames.Safe(target);
+            var safe = OutputNames.FileLabel(target);
             foreach (var mode in HeatmapModes)
             {
                 if (fileName == $"{mode}_{safe}.png")
