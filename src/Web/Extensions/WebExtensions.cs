@@ -81,8 +81,12 @@ public static class WebExtensions
 
     public static WebApplication UseClipSurgery(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // In every environment, Development included: the developer exception page would show headers (the login cookie).
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = ServerErrors.WriteAsync,
+            SuppressDiagnosticsCallback = _ => true, // ServerErrors logs it, with the correlation id
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
