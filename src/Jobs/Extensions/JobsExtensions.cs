@@ -38,6 +38,8 @@ public static class JobsExtensions
             options.VocabularyPath(builder.Environment.ContentRootPath),
             ComputeDevice.Parse(options.Device)));
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<ModelChecksums>();
+        services.AddHostedService<ModelChecksumWorker>();
         services.AddSingleton<RunCancellations>();
         services.AddScoped<RunLoop>();
         services.AddScoped<JobLauncher>();

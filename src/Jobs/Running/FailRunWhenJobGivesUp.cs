@@ -24,7 +24,7 @@ public sealed class FailRunWhenJobGivesUp(IServiceScopeFactory scopes, TimeProvi
         try
         {
             using var scope = scopes.CreateScope();
-            var reason = $"the background job failed and will not be retried: {failed.Exception?.Message ?? failed.Reason ?? "no reason given"}";
+            var reason = ServerPaths.Hide($"the background job failed and will not be retried: {failed.Exception?.Message ?? failed.Reason ?? "no reason given"}");
             MarkFailed(scope.ServiceProvider.GetRequiredService<ClipSurgeryDb>(), scope.ServiceProvider.GetRequiredService<IJobEvents>(),
                 runId, context.BackgroundJob.Id, reason, time.GetUtcNow().UtcDateTime);
         }

@@ -98,10 +98,11 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         catch (Exception ex)
         {
             DropUnsavedAdditions();
-            var reason = Describe(ex);
+            var reason = Reason(ex);
             // The engine names the stored upload (…/uploads/<id>.png); the member knows the file by its own name.
             if (item.Image is { } image)
                 reason = reason.Replace(files.UploadPath(image.Id, image.Extension), image.FileName, StringComparison.Ordinal);
+            reason = ServerPaths.Hide(reason);
             log.LogWarning(ex, "Image {ImageId} of run {RunId} failed: {Reason}", item.ImageId, run.Id, reason);
             var failed = item;
             failed.Status = JobImageStatus.Failed;
@@ -168,8 +169,10 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
-    /// <summary>A reason a person can act on: the engine's own words for bad input, the exception's message otherwise.</summary>
-    public static string Describe(Exception ex) => ex switch
+    /// <summary>A reason a person can act on: the engine's own words for bad input, the exception's message otherwise; no server paths.</summary>
+    public static string Describe(Exception ex) => ServerPaths.Hide(Reason(ex));
+
+    private static string Reason(Exception ex) => ex switch
     {
         EngineInputException e => $"{e.Subject}: {e.Reason}",
         FileNotFoundException e => $"{Path.GetFileName(e.FileName) ?? "file"}: not found",

@@ -58,7 +58,7 @@ public static class RunEndpoints
         });
         api.MapGet("/records", async (string? search, HttpContext http, WordRecords records) =>
             Results.Ok(await records.ListAsync(http.User.ToRequester(), search)));
-        api.MapGet("/models", (ModelCatalog models) => Results.Ok(models.List()));
+        api.MapGet("/models", (ModelCatalog models) => Results.Ok(models.List().Select(ModelView.From).ToList()));
         return app;
     }
 }
