@@ -88,6 +88,16 @@ public static class WebExtensions
             ExceptionHandler = ServerErrors.WriteAsync,
             SuppressDiagnosticsCallback = _ => true, // ServerErrors logs it, with the correlation id
         });
+        app.Use((http, next) =>
+        {
+            // Every response, errors and static files included: browsers take the declared type, never a sniffed one.
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
