@@ -9,6 +9,7 @@ using ClipSurgeryWeb.Web.State;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 
@@ -68,6 +69,7 @@ public static class WebExtensions
         // field and the reason (otherwise Production answers an empty 400).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
         services.AddMudServices();
         services.AddScoped<CurrentUser>();
         services.AddScoped<Operations>();

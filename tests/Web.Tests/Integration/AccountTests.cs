@@ -1,7 +1,11 @@
 using System.Net;
+using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Web.Auth;
 using ClipSurgeryWeb.Web.Services;
 using ClipSurgeryWeb.Web.Tests.Support;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -63,6 +67,24 @@ public sealed class AccountTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await member.Http.GetAsync("/api/models")).StatusCode);
         using var again = await AppClient.LoginAsync(_factory);
         Assert.Equal(HttpStatusCode.OK, (await again.Http.GetAsync("/api/models")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_open_pages_login_is_no_longer_current_once_its_member_has_logged_out()
+    {
+        var scopes = _factory.Services.GetRequiredService<IServiceScopeFactory>();
+        AuthenticationState state;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<TeamMember>>();
+            var admin = (await users.FindByEmailAsync(ClipSurgeryAppFactory.AdminEmail))!;
+            state = new AuthenticationState(await scope.ServiceProvider.GetRequiredService<SignInManager<TeamMember>>().CreateUserPrincipalAsync(admin));
+            Assert.True(await SessionRevalidation.IsCurrentAsync(scopes, state));
+
+            await users.UpdateSecurityStampAsync(admin); // what logging out does
+        }
+
+        Assert.False(await SessionRevalidation.IsCurrentAsync(scopes, state));
     }
 
     [Fact]
