@@ -2,6 +2,9 @@ using ClipSurgeryWeb.Jobs.Extensions;
 using ClipSurgeryWeb.Web.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
+// `dotnet run` serves the packages' static files (MudBlazor, blazor.web.js) from the build manifest in every
+// environment, not only Development; a published app has them in wwwroot and this does nothing.
+builder.WebHost.UseStaticWebAssets();
 
 builder.AddClipSurgeryData();
 builder.AddClipSurgeryIdentity();

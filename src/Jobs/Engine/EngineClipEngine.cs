@@ -46,7 +46,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             try
             {
                 var info = new FileInfo(file);
-                models.Add(inspected.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), _ => Examine(info)));
+                models.Add(inspected.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), _ => Examine(info, checksum: false)));
             }
             catch (EngineInputException)
             {
@@ -65,7 +65,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         var file = new FileInfo(checkpointPath);
         if (!file.Exists)
             throw new EngineInputException(file.Name, "file not found");
-        var model = Examine(file);
+        var model = Examine(file, checksum: true);
         if (model.Kind == "clip")
         {
             using var sd = StateDict.Load(file.FullName);
@@ -218,14 +218,15 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
         : $"{e.Reason}. If it is a fine-tune, an admin can register it as a fine-tune on the Models page";
 
     /// <summary>
-    /// Tells CLIP from SAM from the tensor names alone (nothing is loaded: multi-GB files list quickly), checks that a
-    /// CLIP file's sizes add up, and names official files by checksum.
+    /// Tells CLIP from SAM from the tensor names alone (nothing is loaded: multi-GB files list quickly) and, with
+    /// <paramref name="checksum"/>, hashes the file and names an official one by its checksum. Listing does not hash:
+    /// the models catalog computes checksums in the background.
     /// </summary>
-    private static InstalledModel Examine(FileInfo file)
+    private static InstalledModel Examine(FileInfo file, bool checksum)
     {
         var format = CheckpointFile.DetectFormat(file.FullName);
         var kind = CheckpointFile.PeekKind(file.FullName) == CheckpointKind.Clip ? "clip" : "sam";
-        var sha = FileChecksum.Sha256(file.FullName);
+        var sha = checksum ? FileChecksum.Sha256(file.FullName) : null;
         var formatName = format switch
         {
             CheckpointFormat.TorchScript => "torchscript",
@@ -233,7 +234,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
             _ => "state-dict",
         };
         return new InstalledModel(Path.GetFileNameWithoutExtension(file.Name), file.FullName, kind, formatName, file.Length, sha,
-            ModelCatalog.FindBySha256(sha)?.Name);
+            sha is null ? null : ModelCatalog.FindBySha256(sha)?.Name, sha is null ? Models.ChecksumState.Computing : Models.ChecksumState.Done);
     }
 
     public void Dispose()

@@ -6,10 +6,13 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// </summary>
 public interface IClipEngine
 {
-    /// <summary>CLIP and SAM checkpoints found in the folder.</summary>
+    /// <summary>
+    /// CLIP and SAM checkpoints found in the folder, from their headers: fast for multi-GB files, so it must not hash them
+    /// (a null <see cref="InstalledModel.Sha256"/>; the models catalog computes checksums in the background).
+    /// </summary>
     IReadOnlyList<InstalledModel> ListModels(string modelsDir);
 
-    /// <summary>Validates one checkpoint; throws <see cref="EngineInputException"/> with a clear reason if it is not one.</summary>
+    /// <summary>Validates one checkpoint completely, checksum included; throws <see cref="EngineInputException"/> with a clear reason if it is not one.</summary>
     InstalledModel Inspect(string checkpointPath);
 
     /// <summary>Downloads an official checkpoint into the folder, checking its SHA256.</summary>

@@ -39,6 +39,8 @@ public static class JobsExtensions
             ComputeDevice.Parse(options.Device),
             options.ImageLimits));
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<ModelChecksums>();
+        services.AddHostedService<ModelChecksumWorker>();
         services.AddSingleton<RunCancellations>();
         services.AddScoped<RunLoop>();
         services.AddScoped<JobLauncher>();

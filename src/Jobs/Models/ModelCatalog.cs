@@ -9,10 +9,11 @@ using EngineCatalog = ClipSurgeryWeb.Engine.Checkpoints.ModelCatalog;
 namespace ClipSurgeryWeb.Jobs.Models;
 
 /// <summary>
-/// The checkpoints in the models folder, as the engine reads them. The list is cached until a file in the folder
-/// changes, since reading a checkpoint means hashing it.
+/// The checkpoints in the models folder, as the engine reads them (headers only). The list is cached until a file in the
+/// folder changes; checksums come from <see cref="ModelChecksums"/>, computed in the background, so listing never waits
+/// for a multi-GB file to be hashed.
 /// </summary>
-public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents events)
+public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents events, ModelChecksums checksums)
 {
     private const string Incoming = ".incoming";
     private readonly Lock _gate = new();
@@ -31,8 +32,10 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
 
     public IReadOnlyList<string> OfficialSamModels => engine.OfficialSamModels;
 
+    /// <summary>The installed models; a checksum not computed yet is null with <see cref="ChecksumState.Computing"/>.</summary>
     public IReadOnlyList<InstalledModel> List()
     {
+        IReadOnlyList<InstalledModel> models;
         lock (_gate)
         {
             var signature = Signature();
@@ -41,8 +44,17 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
                 _models = engine.ListModels(files.ModelsDir);
                 _signature = signature;
             }
-            return _models;
+            models = _models;
         }
+        return models.Select(WithChecksum).ToList();
+    }
+
+    private InstalledModel WithChecksum(InstalledModel model)
+    {
+        if (model.Sha256 is not null)
+            return model;
+        var (sha, state) = checksums.For(model.Path);
+        return model with { Sha256 = sha, Checksum = state, OfficialName = sha is null ? null : EngineCatalog.FindBySha256(sha)?.Name };
     }
 
     public IReadOnlyList<InstalledModel> Clip => List().Where(m => m.Kind == "clip").ToList();
@@ -93,9 +105,11 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
             }
             catch (EngineInputException e)
             {
-                throw new RequestRejectedException(name, e.Reason);
+                throw new RequestRejectedException(name, ServerPaths.Hide(e.Reason));
             }
             File.Move(temp, target);
+            if (inspected.Sha256 is { } sha)
+                checksums.Remember(target, sha);
             events.Publish(new JobEvent { Kind = JobEventKind.ModelsChanged, Message = name });
             return inspected with { Path = target };
         }
@@ -113,7 +127,7 @@ public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents
         {
             var available = models.Where(m => m.Kind == kind).Select(m => m.Name).ToList();
             throw new RequestRejectedException($"model '{name}'", available.Count == 0
-                ? $"no {kind.ToUpperInvariant()} model is installed in {files.ModelsDir}"
+                ? $"no {kind.ToUpperInvariant()} model is installed in the models folder"
                 : $"not an installed {kind.ToUpperInvariant()} model (installed: {string.Join(", ", available)})");
         }
         return model;

@@ -35,12 +35,15 @@ public static class AccountEndpoints
             catch (RequestRejectedException e)
             {
                 return Results.LocalRedirect(
-                    $"/account/set-password?email={Uri.EscapeDataString(email)}&token={Uri.EscapeDataString(token)}&error={Uri.EscapeDataString(e.Reason)}");
+                    $"/account/set-password?email={Uri.EscapeDataString(email)}&token={Uri.EscapeDataString(token)}&error={Uri.EscapeDataString($"{e.Subject}: {e.Reason}")}");
             }
         }).AllowAnonymous();
 
-        account.MapPost("/logout", async (SignInManager<TeamMember> signIn) =>
+        account.MapPost("/logout", async (HttpContext http, SignInManager<TeamMember> signIn, UserManager<TeamMember> users) =>
         {
+            // A new security stamp ends this session everywhere: a copy of the cookie is refused from its next request on.
+            if (await users.GetUserAsync(http.User) is { } member)
+                await users.UpdateSecurityStampAsync(member);
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         });
@@ -51,6 +54,10 @@ public static class AccountEndpoints
         return app;
     }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
+    /// <summary>
+    /// A path on this site ("/x", not "//host" or "/\host"), with no control characters: anything else is not local
+    /// and the login goes to "/". The same rule as LocalRedirect's, which throws on what this lets through.
+    /// </summary>
+    public static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\')) && !url.Any(char.IsControl);
 }

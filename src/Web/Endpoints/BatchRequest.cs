@@ -1,4 +1,10 @@
 namespace ClipSurgeryWeb.Web.Endpoints;
 
 /// <summary>POST /api/runs/batch ("runall"); SamModel adds masks.</summary>
-public sealed record BatchRequest(IReadOnlyList<Guid> ImageIds, string Model, string? SamModel, int Iterations = 400, bool Shared = true);
+public sealed record BatchRequest(IReadOnlyList<Guid> ImageIds, string Model, string? SamModel, int Iterations = 400, bool Shared = true)
+    : IRequestBody
+{
+    public Problem? Check() =>
+        IRequestBody.Required(ImageIds, "imageIds", "a list of uploaded image ids")
+        ?? IRequestBody.Required(Model, "model", "the name of an installed CLIP model");
+}

@@ -2,4 +2,13 @@ namespace ClipSurgeryWeb.Web.Endpoints;
 
 /// <summary>POST /api/runs/explain. Targets default to the labels, modes to Surgery and plain CLIP.</summary>
 public sealed record ExplainRequest(IReadOnlyList<Guid> ImageIds, string Model, IReadOnlyList<string> Labels, IReadOnlyList<string>? Targets,
-    IReadOnlyList<string>? Modes, int? Resolution, bool Shared = true, string? SamModel = null);
+    IReadOnlyList<string>? Modes, int? Resolution, bool Shared = true, string? SamModel = null) : IRequestBody
+{
+    public Problem? Check() =>
+        IRequestBody.Required(ImageIds, "imageIds", "a list of uploaded image ids")
+        ?? IRequestBody.Required(Model, "model", "the name of an installed CLIP model")
+        ?? IRequestBody.Required(Labels, "labels", "a list of labels")
+        ?? IRequestBody.NoNulls(Labels, "labels")
+        ?? IRequestBody.NoNulls(Targets, "targets")
+        ?? IRequestBody.NoNulls(Modes, "modes");
+}

@@ -56,7 +56,7 @@ public static class FileEndpoints
             var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
             if (image is null || !db.CanSeeImage(image.Id, http.User.ToRequester()))
                 return Results.NotFound();
-            return Results.File(store.UploadPath(image.Id, image.Extension), image.ContentType, enableRangeProcessing: true);
+            return StoredFileResult.For(store.UploadPath(image.Id, image.Extension), image.ContentType);
         });
 
         // What pages show of an image: a small upright JPEG, made once and kept (the original may be 15 MB, or
@@ -95,7 +95,7 @@ public static class FileEndpoints
                 return Results.NotFound();
             var type = file.IsImage ? "image/png" : file.FileName.EndsWith(".csv") ? "text/csv"
                 : file.FileName.EndsWith(".txt") ? "text/plain" : "application/octet-stream";
-            return Results.File(path, type, download == true ? file.FileName : null, enableRangeProcessing: true);
+            return StoredFileResult.For(path, type, download == true ? file.FileName : null);
         });
 
         api.MapGet("/runs/{id:guid}/zip", async (Guid id, HttpContext http, ClipSurgeryDb db, FileStore store, CancellationToken ct) =>

@@ -14,6 +14,8 @@ public static class RunEndpoints
     {
         var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
         {
+            if (context.Arguments.OfType<IRequestBody>().Select(b => b.Check()).FirstOrDefault(p => p is not null) is { } missing)
+                return Results.BadRequest(missing);
             try { return await next(context); }
             catch (RequestRejectedException e) { return Problem.BadRequest(e.Subject, e.Reason); }
         });
@@ -56,7 +58,7 @@ public static class RunEndpoints
         });
         api.MapGet("/records", async (string? search, HttpContext http, WordRecords records) =>
             Results.Ok(await records.ListAsync(http.User.ToRequester(), search)));
-        api.MapGet("/models", (ModelCatalog models) => Results.Ok(models.List()));
+        api.MapGet("/models", (ModelCatalog models) => Results.Ok(models.List().Select(ModelView.From).ToList()));
         return app;
     }
 }

@@ -9,6 +9,7 @@ using ClipSurgeryWeb.Web.State;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 
@@ -39,6 +40,7 @@ public static class WebExtensions
             o.Cookie.Name = "clipsurgery";
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
+            o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
         });
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, WorkerKeyAuthenticationHandler>(WorkerKeyAuthenticationHandler.SchemeName, null);
@@ -63,7 +65,11 @@ public static class WebExtensions
     {
         var services = builder.Services;
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // A body or parameter that cannot be read throws in every environment, so RequestRefusals answers it with the
+        // field and the reason (otherwise Production answers an empty 400).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
         services.AddMudServices();
         services.AddScoped<CurrentUser>();
         services.AddScoped<Operations>();
@@ -78,16 +84,34 @@ public static class WebExtensions
 
     public static WebApplication UseClipSurgery(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // In every environment, Development included: the developer exception page would show headers (the login cookie).
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = ServerErrors.WriteAsync,
+            SuppressDiagnosticsCallback = _ => true, // ServerErrors logs it, with the correlation id
+        });
+        app.Use((http, next) =>
+        {
+            // Every response, errors and static files included: browsers take the declared type, never a sniffed one.
+            http.Response.OnStarting(() =>
+            {
+                http.Response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<RequestRefusals>();
 
         app.MapStaticAssets().AllowAnonymous();
-        app.MapAccountEndpoints();
-        app.MapFileEndpoints();
-        app.MapRunEndpoints();
+        // Every endpoint of ours that changes state needs the anti-forgery token (AntiforgeryTests enumerates them).
+        var endpoints = app.MapGroup("").RequireAntiforgery();
+        endpoints.MapAccountEndpoints();
+        endpoints.MapFileEndpoints();
+        endpoints.MapRunEndpoints();
+        // Remote workers authenticate to the hub with the worker key, not a cookie: no anti-forgery token there.
         app.MapHub<LiveHub>(LiveHub.Path);
         app.MapHangfireDashboard("/jobs", new DashboardOptions
         {
@@ -95,7 +119,7 @@ public static class WebExtensions
             Authorization = [],
             AsyncAuthorization = [],
             DashboardTitle = "ClipSurgery jobs",
-        }).RequireAuthorization(Roles.AdminPolicy);
+        }).RequireAuthorization(Roles.AdminPolicy).RequireAntiforgery();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -28,8 +28,12 @@ public sealed class MemberAdmin(UserManager<TeamMember> users)
         var member = new TeamMember { UserName = email, Email = email, EmailConfirmed = true };
         var created = string.IsNullOrEmpty(password) ? await users.CreateAsync(member) : await users.CreateAsync(member, password);
         if (!created.Succeeded)
-            throw new RequestRejectedException(string.IsNullOrEmpty(password) ? email : "password",
-                string.Join(" ", created.Errors.Select(e => e.Description)));
+        {
+            // Identity checks the email (and the user name, which is the email) as well as the password: name the field
+            // that is wrong, the email first.
+            var byField = created.Errors.GroupBy(e => IsAboutTheEmail(e) ? "email" : "password").OrderBy(g => g.Key != "email").First();
+            throw new RequestRejectedException(byField.Key, string.Join(" ", byField.Select(e => e.Description)));
+        }
         if (admin)
             await users.AddToRoleAsync(member, Roles.Admin);
         if (!string.IsNullOrEmpty(password))
@@ -39,11 +43,24 @@ public sealed class MemberAdmin(UserManager<TeamMember> users)
     }
 
     /// <summary>Sets an invited member's password from the invitation token.</summary>
+    /// <remarks>
+    /// An unknown email and a wrong or used token get the same answer, so the form does not tell who is a member. The
+    /// token is checked before the password, so the password's rules are only shown with a valid invitation.
+    /// </remarks>
     public async Task SetPasswordAsync(string email, string token, string password)
     {
-        var member = await users.FindByEmailAsync(email) ?? throw new RequestRejectedException("invitation", "is not valid");
+        var invalid = new RequestRejectedException("invitation", InvalidInvitation);
+        var member = await users.FindByEmailAsync(email) ?? throw invalid;
         var result = await users.ResetPasswordAsync(member, token, password);
+        if (result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken)))
+            throw invalid;
         if (!result.Succeeded)
             throw new RequestRejectedException("password", string.Join(" ", result.Errors.Select(e => e.Description)));
     }
+
+    public const string InvalidInvitation = "this link is not valid or has already been used; ask an admin for a new one";
+
+    private static bool IsAboutTheEmail(IdentityError error) => error.Code is nameof(IdentityErrorDescriber.InvalidEmail)
+        or nameof(IdentityErrorDescriber.DuplicateEmail) or nameof(IdentityErrorDescriber.InvalidUserName)
+        or nameof(IdentityErrorDescriber.DuplicateUserName);
 }

@@ -28,7 +28,7 @@ public sealed class LiveFeed : IDisposable
 
     private void OnReceived(JobEvent e)
     {
-        if (_who is { } who && e.IsVisibleTo(who.UserId, who.IsAdmin))
+        if (_who is { } who && !_user.Ended && e.IsVisibleTo(who.UserId, who.IsAdmin))
             Received?.Invoke(e);
     }
 

@@ -38,6 +38,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddDbContextFactory<ClipSurgeryDb>(o => o.UseSqlite($"Data Source={Path.Combine(Root, "app.db")}"));
         Services.AddSingleton<LiveUpdates>();
         Services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<LiveUpdates>());
+        Services.AddSingleton<ModelChecksums>();
         Services.AddSingleton<ModelCatalog>();
         Services.AddSingleton<RunQueries>();
         Services.AddScoped<CurrentUser>();

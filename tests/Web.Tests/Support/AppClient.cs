@@ -22,8 +22,14 @@ public sealed partial class AppClient : IDisposable
     public AppClient(ClipSurgeryAppFactory factory)
     {
         _factory = factory;
-        Http = factory.CreateDefaultClient(Base, new CookieContainerHandler(Cookies));
+        Http = factory.CreateDefaultClient(Base, new AntiforgeryHandler(this), new CookieContainerHandler(Cookies));
     }
+
+    /// <summary>
+    /// Whether POST, PUT, PATCH and DELETE requests carry the anti-forgery token (as a page's script would) unless they
+    /// set one themselves. On by default; tests of the token's absence turn it off.
+    /// </summary>
+    public bool SendsAntiforgeryToken { get; set; } = true;
 
     public CookieContainer Cookies { get; } = new();
 
@@ -39,7 +45,7 @@ public sealed partial class AppClient : IDisposable
         return client;
     }
 
-    public async Task<HttpResponseMessage> PostLoginAsync(string email, string password)
+    public async Task<HttpResponseMessage> PostLoginAsync(string email, string password, string returnUrl = "/")
     {
         var page = await Http.GetStringAsync("/account/login");
         var token = TokenField().Match(page).Groups[1].Value;
@@ -47,7 +53,7 @@ public sealed partial class AppClient : IDisposable
         {
             ["email"] = email,
             ["password"] = password,
-            ["returnUrl"] = "/",
+            ["returnUrl"] = returnUrl,
             ["__RequestVerificationToken"] = token,
         }));
     }
@@ -141,6 +147,32 @@ public sealed partial class AppClient : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
+
+    /// <summary>
+    /// Adds the RequestVerificationToken header from GET /account/antiforgery to a logged-in member's state-changing
+    /// requests, fetched for each (the token belongs to whoever is logged in at the time).
+    /// </summary>
+    private sealed class AntiforgeryHandler(AppClient client) : DelegatingHandler
+    {
+        public const string Header = "RequestVerificationToken";
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (client.SendsAntiforgeryToken && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head
+                && !request.Headers.Contains(Header))
+            {
+                using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, new Uri(request.RequestUri!, "/account/antiforgery"));
+                using var tokenResponse = await base.SendAsync(tokenRequest, ct);
+                // Anonymous callers (the login form) are sent to the login page instead; their forms carry the field.
+                if (tokenResponse.IsSuccessStatusCode)
+                {
+                    var token = await tokenResponse.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
+                    request.Headers.Add(Header, token.GetProperty("token").GetString());
+                }
+            }
+            return await base.SendAsync(request, ct);
+        }
+    }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();

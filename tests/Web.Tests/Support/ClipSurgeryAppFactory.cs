@@ -30,6 +30,9 @@ public sealed class ClipSurgeryAppFactory(string root, IClipEngine engine, strin
 
     public IClipEngine Engine { get; } = engine;
 
+    /// <summary>More services for a test (a log capture, …), registered after the app's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>A fresh installation: temporary folder, fake engine, one fake CLIP checkpoint.</summary>
     public static ClipSurgeryAppFactory Fresh(FakeClipEngine? engine = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -62,6 +65,7 @@ public sealed class ClipSurgeryAppFactory(string root, IClipEngine engine, strin
         {
             services.RemoveAll<IClipEngine>();
             services.AddSingleton(Engine);
+            TestServices?.Invoke(services);
         });
     }
 
