@@ -85,7 +85,8 @@ public sealed partial class AppClient : IDisposable
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<RunView>(Json);
     }
 
-    public async Task<RunView> WaitForRunAsync(Guid id, Func<RunView, bool> until, int timeoutMs = 30_000)
+    /// <summary>Polls the run until <paramref name="until"/> holds; the timeout only turns a hang into a failure.</summary>
+    public async Task<RunView> WaitForRunAsync(Guid id, Func<RunView, bool> until, int timeoutMs = 120_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)
@@ -99,7 +100,7 @@ public sealed partial class AppClient : IDisposable
         }
     }
 
-    public Task<RunView> WaitForFinishAsync(Guid id, int timeoutMs = 30_000) => WaitForRunAsync(id, r => r.IsFinished, timeoutMs);
+    public Task<RunView> WaitForFinishAsync(Guid id, int timeoutMs = 120_000) => WaitForRunAsync(id, r => r.IsFinished, timeoutMs);
 
     /// <summary>A SignalR connection to the live hub as this member (WebSockets through the test server).</summary>
     public HubConnection Hub() => new HubConnectionBuilder()
@@ -116,10 +117,10 @@ public sealed partial class AppClient : IDisposable
         })
         .Build();
 
-    public static async Task<List<(JobEvent Event, DateTime ReceivedAt)>> CollectAsync(HubConnection hub)
+    public static async Task<HubInbox> CollectAsync(HubConnection hub)
     {
-        var received = new List<(JobEvent, DateTime)>();
-        hub.On<JobEvent>("event", e => { lock (received) received.Add((e, DateTime.UtcNow)); });
+        var received = new HubInbox();
+        hub.On<JobEvent>("event", received.Add);
         await hub.StartAsync();
         return received;
     }
