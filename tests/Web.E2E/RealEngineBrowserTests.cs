@@ -22,7 +22,7 @@ public sealed class RealEngineBrowserTests(RealEngineBrowserApp app) : IClassFix
         await page.GetByTestId("run-button").ClickAsync();
 
         var heatmaps = page.Locator("img[data-testid=heatmap-img]");
-        await Assertions.Expect(heatmaps).ToHaveCountAsync(4, new() { Timeout = 60_000 });
+        await Assertions.Expect(heatmaps).ToHaveCountAsync(4);
         await page.WaitForFunctionAsync(
             "() => [...document.querySelectorAll('img[data-testid=heatmap-img]')].every(i => i.complete && i.naturalWidth === 500 && i.naturalHeight === 375)");
         await BrowserApp.ScreenshotAsync(page, "explain-real-engine");

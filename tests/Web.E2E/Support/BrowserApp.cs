@@ -28,6 +28,12 @@ public class BrowserApp : IAsyncLifetime
 
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
+    /// <summary>
+    /// How long any wait (locator, navigation, expectation) may take: only turns a hang into a failure. Playwright's own
+    /// defaults (30 s for actions, 5 s for expectations) are deadlines a loaded two-core machine misses.
+    /// </summary>
+    public const float SafetyTimeoutMs = 120_000;
+
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CLIPSURGERY_E2E_CHROMIUM") ?? "/usr/bin/chromium";
 
     public async Task InitializeAsync()
@@ -38,6 +44,7 @@ public class BrowserApp : IAsyncLifetime
         var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
 
+        Assertions.SetDefaultExpectTimeout(SafetyTimeoutMs);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -53,7 +60,7 @@ public class BrowserApp : IAsyncLifetime
     public async Task<IPage> LoggedInPageAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        page.SetDefaultTimeout(SafetyTimeoutMs);
         await page.GotoAsync(BaseUrl + "/");
         await page.GetByTestId("login-email").FillAsync(ClipSurgeryAppFactory.AdminEmail);
         await page.GetByTestId("login-password").FillAsync(ClipSurgeryAppFactory.AdminPassword);
