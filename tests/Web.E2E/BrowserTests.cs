@@ -13,7 +13,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await app.LoggedInPageAsync(context);
 
-        await page.GetByTestId("upload-input").SetInputFilesAsync(SampleImages.Path("bwcat_cat.png"));
+        await BrowserApp.SetInputFilesAsync(page, "upload-input", SampleImages.Path("bwcat_cat.png"));
         await page.GetByTestId("upload-thumb").First.WaitForAsync();
         await page.GetByTestId("labels-input").FillAsync("cat, dog");
         await page.GetByTestId("labels-input").PressAsync("Enter");
@@ -48,7 +48,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await batches.GotoAsync(app.BaseUrl + "/batches");
         await BrowserApp.WaitInteractiveAsync(batches);
 
-        await batches.GetByTestId("upload-input").SetInputFilesAsync(SampleImages.Path("bwcat_dog.png"));
+        await BrowserApp.SetInputFilesAsync(batches, "upload-input", SampleImages.Path("bwcat_dog.png"));
         await batches.Locator("[data-testid=upload-thumb][data-selected=true]").WaitForAsync();
         var iterations = batches.Locator("input[data-testid=iterations-input], [data-testid=iterations-input] input").First;
         await iterations.FillAsync("120");
@@ -78,7 +78,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var folder = Directory.CreateTempSubdirectory("csw-e2e-");
         var notCheckpoint = Path.Combine(folder.FullName, "finetune.pt");
         await File.WriteAllTextAsync(notCheckpoint, "not a checkpoint");
-        await page.GetByTestId("checkpoint-input").SetInputFilesAsync(notCheckpoint);
+        await BrowserApp.SetInputFilesAsync(page, "checkpoint-input", notCheckpoint);
 
         await Assertions.Expect(page.GetByTestId("models-message")).ToHaveTextAsync("finetune.pt: not a PyTorch checkpoint (no zip archive inside)");
         await Assertions.Expect(page.GetByTestId("model-name")).ToHaveCountAsync(1);

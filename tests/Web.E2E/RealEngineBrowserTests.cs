@@ -14,7 +14,7 @@ public sealed class RealEngineBrowserTests(RealEngineBrowserApp app) : IClassFix
         var page = await app.LoggedInPageAsync(context);
 
         await Assertions.Expect(page.GetByTestId("model-select")).ToContainTextAsync(RealEngine.ClipModel);
-        await page.GetByTestId("upload-input").SetInputFilesAsync(SampleImages.Path("demo.jpg"));
+        await BrowserApp.SetInputFilesAsync(page, "upload-input", SampleImages.Path("demo.jpg"));
         await page.GetByTestId("upload-thumb").First.WaitForAsync();
         await page.GetByTestId("labels-input").FillAsync("person, bench");
         await page.GetByTestId("labels-input").PressAsync("Enter");

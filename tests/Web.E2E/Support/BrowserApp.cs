@@ -73,6 +73,18 @@ public class BrowserApp : IAsyncLifetime
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=app-ready][data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
+    /// <summary>
+    /// Gives a Blazor <c>InputFile</c> its files once Blazor listens to it. The page turns interactive a round trip
+    /// before <c>InputFile</c> registers its change listener (after the client acknowledged the first render), so files
+    /// set in between are silently lost; Blazor's <c>InputFile.init</c> sets <c>_blazorInputFileNextFileId</c> on the
+    /// element in the same step as the listener, so that property is the exact point to wait for.
+    /// </summary>
+    public static async Task SetInputFilesAsync(IPage page, string testId, string path)
+    {
+        await page.WaitForFunctionAsync("id => document.querySelector(`[data-testid=${id}]`)?._blazorInputFileNextFileId !== undefined", testId);
+        await page.GetByTestId(testId).SetInputFilesAsync(path);
+    }
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
 
