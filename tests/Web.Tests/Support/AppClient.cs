@@ -7,6 +7,7 @@ using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Web.Services;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ClipSurgeryWeb.Web.Tests.Support;
@@ -117,11 +118,19 @@ public sealed partial class AppClient : IDisposable
         })
         .Build();
 
+    /// <summary>
+    /// Starts a hub connection and returns once the hub has put it in its groups. The client's start ends at the
+    /// handshake, before the hub's OnConnectedAsync has joined the groups, so an event published in between would be
+    /// missed; but the hub reads a connection's messages only after OnConnectedAsync, so the answer to any invocation
+    /// (here to a method that does not exist) means the groups are joined.
+    /// </summary>
     public static async Task<HubInbox> CollectAsync(HubConnection hub)
     {
         var received = new HubInbox();
         hub.On<JobEvent>("event", received.Add);
         await hub.StartAsync();
+        var answer = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("NoSuchMethod-ConnectedBarrier"));
+        Assert.Contains("Method does not exist", answer.Message);
         return received;
     }
 
