@@ -11,6 +11,9 @@ namespace ClipSurgeryWeb.Jobs.Tests;
 
 public sealed class ExplainJobTests : IAsyncLifetime
 {
+    /// <summary>Only turns a hang into a failure; no test waits for time to pass.</summary>
+    private static readonly TimeSpan SafetyTimeout = TimeSpan.FromMinutes(2);
+
     private readonly JobsHost _host = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -109,7 +112,6 @@ public sealed class ExplainJobTests : IAsyncLifetime
     [Fact]
     public async Task A_shutdown_mid_image_leaves_the_image_pending_for_the_next_worker()
     {
-        _host.Fake.StepDelay = TimeSpan.FromMilliseconds(200);
         var image = await _host.UploadAsync();
         var run = await _host.StartExplainAsync([image.Id]);
         // At the first of four heatmaps: deterministic, where a timer could fire late on a busy machine.
@@ -122,7 +124,6 @@ public sealed class ExplainJobTests : IAsyncLifetime
         Assert.Equal(JobRunStatus.Running, interrupted.Status);
         Assert.Equal(JobImageStatus.Pending, interrupted.Images.Single().Status);
 
-        _host.Fake.StepDelay = TimeSpan.Zero;
         _host.Fake.Writing = null;
         await RunAsync(run.Id);
         Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
@@ -155,21 +156,35 @@ public sealed class ExplainJobTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_running_run_stops_it_and_keeps_finished_images()
     {
-        _host.Fake.StepDelay = TimeSpan.FromMilliseconds(150);
         var first = await _host.UploadAsync("first.png");
         var second = await _host.UploadAsync("second.png");
         var run = await _host.StartExplainAsync([first.Id, second.Id], ["cat", "sofa", "dog"], modes: ["cs"]);
+        // The engine holds at the start of the second image until the cancel is in: the first is done, the second running.
+        // (Waiting for the first to show done raced the second image to its end on a busy machine.)
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cancelIn = new ManualResetEventSlim();
+        _host.Fake.Starting = (_, path, _) =>
+        {
+            if (!path.Contains(second.Id.ToString("N")))
+                return;
+            secondStarted.TrySetResult();
+            if (!cancelIn.Wait(SafetyTimeout))
+                throw new TimeoutException("the test never cancelled");
+        };
 
         var running = Task.Run(() => RunAsync(run.Id));
-        await WaitUntilAsync(async () => (await _host.LoadRunAsync(run.Id)).Images.Any(i => i.Status == JobImageStatus.Done));
+        await secondStarted.Task.WaitAsync(SafetyTimeout);
+        Assert.Equal(JobImageStatus.Done, (await _host.LoadRunAsync(run.Id)).Images.Single(i => i.ImageId == first.Id).Status);
         await _host.With(async sp => { await sp.GetRequiredService<JobLauncher>().CancelAsync(_host.Owner, run.Id); return 0; });
-        await running;
+        cancelIn.Set();
+        await running.WaitAsync(SafetyTimeout);
 
         var cancelled = await _host.LoadRunAsync(run.Id);
         Assert.Equal(JobRunStatus.Cancelled, cancelled.Status);
         Assert.Equal(JobImageStatus.Done, cancelled.Images.Single(i => i.ImageId == first.Id).Status);
         Assert.Equal(JobImageStatus.Cancelled, cancelled.Images.Single(i => i.ImageId == second.Id).Status);
         Assert.NotEmpty(cancelled.Images.Single(i => i.ImageId == first.Id).Files);
+        Assert.Empty(cancelled.Images.Single(i => i.ImageId == second.Id).Files);
     }
 
     [Fact]
@@ -204,16 +219,5 @@ public sealed class ExplainJobTests : IAsyncLifetime
         var unchanged = await _host.LoadRunAsync(run.Id);
         Assert.Equal(JobRunStatus.Queued, unchanged.Status);
         Assert.False(unchanged.CancelRequested);
-    }
-
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("condition not met in time");
-            await Task.Delay(25);
-        }
     }
 }

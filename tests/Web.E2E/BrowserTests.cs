@@ -13,7 +13,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await using var context = await app.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await app.LoggedInPageAsync(context);
 
-        await page.GetByTestId("upload-input").SetInputFilesAsync(SampleImages.Path("bwcat_cat.png"));
+        await BrowserApp.SetInputFilesAsync(page, "upload-input", SampleImages.Path("bwcat_cat.png"));
         await page.GetByTestId("upload-thumb").First.WaitForAsync();
         await page.GetByTestId("labels-input").FillAsync("cat, dog");
         await page.GetByTestId("labels-input").PressAsync("Enter");
@@ -21,7 +21,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByTestId("run-button").ClickAsync();
 
         var heatmaps = page.Locator("img[data-testid=heatmap-img]");
-        await Assertions.Expect(heatmaps).ToHaveCountAsync(4, new() { Timeout = 20_000 });
+        await Assertions.Expect(heatmaps).ToHaveCountAsync(4);
         await Assertions.Expect(page.Locator("img[data-testid=heatmap-img][data-mode=cs]")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("img[data-testid=heatmap-img][data-mode=plain]")).ToHaveCountAsync(2);
         await page.WaitForFunctionAsync(
@@ -44,11 +44,11 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await records.GetByRole(AriaRole.Link, new() { Name = "Records" }).ClickAsync();
         await records.GetByTestId("records-table").WaitForAsync();
         var batches = await context.NewPageAsync();
-        batches.SetDefaultTimeout(20_000);
+        batches.SetDefaultTimeout(BrowserApp.SafetyTimeoutMs);
         await batches.GotoAsync(app.BaseUrl + "/batches");
         await BrowserApp.WaitInteractiveAsync(batches);
 
-        await batches.GetByTestId("upload-input").SetInputFilesAsync(SampleImages.Path("bwcat_dog.png"));
+        await BrowserApp.SetInputFilesAsync(batches, "upload-input", SampleImages.Path("bwcat_dog.png"));
         await batches.Locator("[data-testid=upload-thumb][data-selected=true]").WaitForAsync();
         var iterations = batches.Locator("input[data-testid=iterations-input], [data-testid=iterations-input] input").First;
         await iterations.FillAsync("120");
@@ -58,11 +58,11 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         // Live: the best words and a moving bar show while the job runs.
         await batches.GetByTestId("best-words").First.WaitForAsync();
         await BrowserApp.ScreenshotAsync(batches, "opinions-progress");
-        await Assertions.Expect(batches.GetByTestId("run-status").First).ToHaveTextAsync("Succeeded", new() { Timeout = 30_000 });
+        await Assertions.Expect(batches.GetByTestId("run-status").First).ToHaveTextAsync("Succeeded");
         await Assertions.Expect(batches.GetByTestId("job-progress").First).ToHaveAttributeAsync("data-value", "100");
 
         // The records page was open all along and is updated over SignalR.
-        await Assertions.Expect(records.GetByTestId("record-word").First).ToHaveTextAsync("incomprehensibilities", new() { Timeout = 10_000 });
+        await Assertions.Expect(records.GetByTestId("record-word").First).ToHaveTextAsync("incomprehensibilities");
         await Assertions.Expect(records.GetByTestId("records-table")).ToContainTextAsync(new Regex("photographically"));
         await BrowserApp.ScreenshotAsync(records, "records-live");
     }
@@ -78,7 +78,7 @@ public sealed class BrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var folder = Directory.CreateTempSubdirectory("csw-e2e-");
         var notCheckpoint = Path.Combine(folder.FullName, "finetune.pt");
         await File.WriteAllTextAsync(notCheckpoint, "not a checkpoint");
-        await page.GetByTestId("checkpoint-input").SetInputFilesAsync(notCheckpoint);
+        await BrowserApp.SetInputFilesAsync(page, "checkpoint-input", notCheckpoint);
 
         await Assertions.Expect(page.GetByTestId("models-message")).ToHaveTextAsync("finetune.pt: not a PyTorch checkpoint (no zip archive inside)");
         await Assertions.Expect(page.GetByTestId("model-name")).ToHaveCountAsync(1);

@@ -14,7 +14,7 @@ public sealed class RealEngineBrowserTests(RealEngineBrowserApp app) : IClassFix
         var page = await app.LoggedInPageAsync(context);
 
         await Assertions.Expect(page.GetByTestId("model-select")).ToContainTextAsync(RealEngine.ClipModel);
-        await page.GetByTestId("upload-input").SetInputFilesAsync(SampleImages.Path("demo.jpg"));
+        await BrowserApp.SetInputFilesAsync(page, "upload-input", SampleImages.Path("demo.jpg"));
         await page.GetByTestId("upload-thumb").First.WaitForAsync();
         await page.GetByTestId("labels-input").FillAsync("person, bench");
         await page.GetByTestId("labels-input").PressAsync("Enter");
@@ -22,7 +22,7 @@ public sealed class RealEngineBrowserTests(RealEngineBrowserApp app) : IClassFix
         await page.GetByTestId("run-button").ClickAsync();
 
         var heatmaps = page.Locator("img[data-testid=heatmap-img]");
-        await Assertions.Expect(heatmaps).ToHaveCountAsync(4, new() { Timeout = 60_000 });
+        await Assertions.Expect(heatmaps).ToHaveCountAsync(4);
         await page.WaitForFunctionAsync(
             "() => [...document.querySelectorAll('img[data-testid=heatmap-img]')].every(i => i.complete && i.naturalWidth === 500 && i.naturalHeight === 375)");
         await BrowserApp.ScreenshotAsync(page, "explain-real-engine");

@@ -23,6 +23,7 @@ public sealed class ExplainState : IDisposable
     private readonly List<string> _targets = [];
     private readonly List<string> _errors = [];
     private readonly ILogger<ExplainState> _log;
+    private readonly TimeProvider _time;
     private int _refreshQueued;
     private volatile bool _disposed;
 
@@ -30,9 +31,10 @@ public sealed class ExplainState : IDisposable
     public static readonly TimeSpan RefreshDelay = TimeSpan.FromMilliseconds(150);
 
     public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelCatalog models, BrowserUploads uploads,
-        ILogger<ExplainState> log)
+        TimeProvider time, ILogger<ExplainState> log)
     {
         _log = log;
+        _time = time;
         _browserUploads = uploads;
         _ops = ops;
         _user = user;
@@ -149,7 +151,8 @@ public sealed class ExplainState : IDisposable
 
     /// <summary>
     /// Called on the publisher's thread (for local jobs, the Hangfire GPU worker): must not read the database there. The
-    /// reload runs on the thread pool after <see cref="RefreshDelay"/>, once for all the updates of that window.
+    /// first update of a window only starts its <see cref="RefreshDelay"/> timer; the reload runs on the thread pool when
+    /// it fires, once for all the updates of that window.
     /// </summary>
     private void OnLive(JobEvent e)
     {
@@ -157,12 +160,12 @@ public sealed class ExplainState : IDisposable
             return;
         if (Interlocked.Exchange(ref _refreshQueued, 1) == 1)
             return;
-        _ = Task.Run(RefreshSoonAsync);
+        _ = RefreshSoonAsync();
     }
 
     private async Task RefreshSoonAsync()
     {
-        await Task.Delay(RefreshDelay);
+        await Task.Delay(RefreshDelay, _time).ConfigureAwait(false);
         // Cleared before reading, so an update that arrives during the read queues one more reload.
         Volatile.Write(ref _refreshQueued, 0);
         if (Run is not { } run || _disposed)

@@ -39,6 +39,12 @@ public sealed class FakeClipEngine : IClipEngine
     /// <summary>Like <see cref="Failures"/>, but the error names the image file it was given, as the real engine's image loader does.</summary>
     public ConcurrentDictionary<string, string> FailuresNamingTheFile { get; } = new();
 
+    /// <summary>
+    /// Called with the method, the image path and the call's token as a call begins, before it writes anything. A test
+    /// holds the engine here (waiting on a gate, or on the token) to act at a known point instead of racing a timer.
+    /// </summary>
+    public Action<string, string, CancellationToken>? Starting { get; set; }
+
     /// <summary>Called with each heatmap's name as explain writes it, before the job hears of it.</summary>
     public Action<string>? Writing { get; set; }
 
@@ -101,7 +107,7 @@ public sealed class FakeClipEngine : IClipEngine
     public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
     {
         _explainSpecs.Enqueue(spec);
-        Begin("explain", imagePath);
+        Begin("explain", imagePath, ct);
         foreach (var target in spec.Targets)
         {
             foreach (var mode in spec.Modes)
@@ -120,7 +126,7 @@ public sealed class FakeClipEngine : IClipEngine
 
     public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
     {
-        Begin("opinions", imagePath);
+        Begin("opinions", imagePath, ct);
         for (var i = 10; i <= spec.Iterations; i += 10)
         {
             ct.ThrowIfCancellationRequested();
@@ -136,7 +142,7 @@ public sealed class FakeClipEngine : IClipEngine
 
     public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
     {
-        Begin("segment", imagePath);
+        Begin("segment", imagePath, ct);
         foreach (var target in spec.Targets)
         {
             ct.ThrowIfCancellationRequested();
@@ -151,9 +157,10 @@ public sealed class FakeClipEngine : IClipEngine
         File.WriteAllBytes(Path.Combine(outputDir, "masks.safetensors"), Encoding.UTF8.GetBytes("fake masks"));
     }
 
-    private void Begin(string method, string imagePath)
+    private void Begin(string method, string imagePath, CancellationToken ct)
     {
         _calls.Enqueue((method, imagePath));
+        Starting?.Invoke(method, imagePath, ct);
         if (!File.Exists(imagePath))
             throw new EngineInputException(Path.GetFileName(imagePath), "image file not found");
         foreach (var (key, reason) in FailuresNamingTheFile)

@@ -23,7 +23,8 @@ public sealed class JobsHost : IAsyncDisposable
 
     private readonly IHost _host;
 
-    public JobsHost(IClipEngine? engine = null)
+    /// <param name="time">The clock every service reads (a FakeTimeProvider moves only when the test says); the system's by default.</param>
+    public JobsHost(IClipEngine? engine = null, TimeProvider? time = null)
     {
         Root = Directory.CreateTempSubdirectory("csw-jobs-").FullName;
         ModelsDir = Directory.CreateDirectory(Path.Combine(Root, "models")).FullName;
@@ -39,6 +40,8 @@ public sealed class JobsHost : IAsyncDisposable
             ["ClipSurgery:Jobs:RunServer"] = "false",
         });
         builder.Services.AddSingleton(Engine);
+        if (time is not null)
+            builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IJobEvents>(Events);
         builder.AddClipSurgeryData();
         builder.AddJobs();

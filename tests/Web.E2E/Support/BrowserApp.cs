@@ -28,6 +28,12 @@ public class BrowserApp : IAsyncLifetime
 
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
+    /// <summary>
+    /// How long any wait (locator, navigation, expectation) may take: only turns a hang into a failure. Playwright's own
+    /// defaults (30 s for actions, 5 s for expectations) are deadlines a loaded two-core machine misses.
+    /// </summary>
+    public const float SafetyTimeoutMs = 120_000;
+
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CLIPSURGERY_E2E_CHROMIUM") ?? "/usr/bin/chromium";
 
     public async Task InitializeAsync()
@@ -38,6 +44,7 @@ public class BrowserApp : IAsyncLifetime
         var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
 
+        Assertions.SetDefaultExpectTimeout(SafetyTimeoutMs);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -53,7 +60,7 @@ public class BrowserApp : IAsyncLifetime
     public async Task<IPage> LoggedInPageAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        page.SetDefaultTimeout(SafetyTimeoutMs);
         await page.GotoAsync(BaseUrl + "/");
         await page.GetByTestId("login-email").FillAsync(ClipSurgeryAppFactory.AdminEmail);
         await page.GetByTestId("login-password").FillAsync(ClipSurgeryAppFactory.AdminPassword);
@@ -65,6 +72,18 @@ public class BrowserApp : IAsyncLifetime
     /// <summary>Waits until the Blazor circuit is up, so clicks and file inputs reach the server.</summary>
     public static Task WaitInteractiveAsync(IPage page) =>
         page.Locator("[data-testid=app-ready][data-interactive]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    /// <summary>
+    /// Gives a Blazor <c>InputFile</c> its files once Blazor listens to it. The page turns interactive a round trip
+    /// before <c>InputFile</c> registers its change listener (after the client acknowledged the first render), so files
+    /// set in between are silently lost; Blazor's <c>InputFile.init</c> sets <c>_blazorInputFileNextFileId</c> on the
+    /// element in the same step as the listener, so that property is the exact point to wait for.
+    /// </summary>
+    public static async Task SetInputFilesAsync(IPage page, string testId, string path)
+    {
+        await page.WaitForFunctionAsync("id => document.querySelector(`[data-testid=${id}]`)?._blazorInputFileNextFileId !== undefined", testId);
+        await page.GetByTestId(testId).SetInputFilesAsync(path);
+    }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });

@@ -22,6 +22,8 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     protected ComponentTestContext()
     {
         Root = Directory.CreateTempSubdirectory("csw-bunit-").FullName;
+        // WaitFor… only turns a hang into a failure; bUnit's default second is missed by a renderer on a loaded machine.
+        DefaultWaitTimeout = TimeSpan.FromMinutes(1);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddLogging();

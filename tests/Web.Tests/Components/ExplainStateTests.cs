@@ -7,6 +7,7 @@ using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ClipSurgeryWeb.Web.Tests.Components;
 
@@ -14,9 +15,14 @@ public sealed class ExplainStateTests : ComponentTestContext
 {
     public ExplainStateTests() => Services.AddSingleton<IBackgroundJobClient, AcceptingJobClient>();
 
+    /// <summary>Only turns a hang into a failure: the test moves time itself.</summary>
+    private static readonly TimeSpan SafetyTimeout = TimeSpan.FromMinutes(1);
+
     [Fact]
-    public async Task A_burst_of_live_updates_reloads_the_run_once_off_the_publishers_thread()
+    public async Task A_burst_of_live_updates_reloads_the_run_once_when_its_window_ends_off_the_publishers_thread()
     {
+        var time = new CountingTimeProvider();
+        Services.AddSingleton<TimeProvider>(time);
         EnsureDatabase();
         var state = Services.GetRequiredService<ExplainState>();
         await Services.GetRequiredService<LiveFeed>().StartAsync();
@@ -27,15 +33,48 @@ public sealed class ExplainStateTests : ComponentTestContext
         Assert.Empty(state.Errors);
         var runId = state.Run!.Id;
         var changes = 0;
-        state.Changed += () => Interlocked.Increment(ref changes);
+        var reloaded = new[] { new TaskCompletionSource(), new TaskCompletionSource() };
+        state.Changed += () =>
+        {
+            var n = Interlocked.Increment(ref changes);
+            if (n <= reloaded.Length)
+                reloaded[n - 1].TrySetResult();
+        };
         var updates = Services.GetRequiredService<LiveUpdates>();
+        var timersBefore = time.Timers;
 
         for (var i = 0; i < 20; i++)
             updates.Publish(new JobEvent { Kind = JobEventKind.ImageProgress, RunId = runId, OwnerId = "member-1", Progress = i / 20.0 });
 
+        // Publishing only started one timer for the window: nothing was reloaded on the publisher's thread.
         Assert.Equal(0, Volatile.Read(ref changes));
-        await Task.Delay(ExplainState.RefreshDelay * 6);
+        Assert.Equal(1, time.Timers - timersBefore);
+        time.Advance(ExplainState.RefreshDelay - TimeSpan.FromTicks(1));
+        Assert.Equal(0, Volatile.Read(ref changes));
+        time.Advance(TimeSpan.FromTicks(1));
+        await reloaded[0].Task.WaitAsync(SafetyTimeout);
         Assert.Equal(1, Volatile.Read(ref changes));
+
+        // The next update opens a new window.
+        updates.Publish(new JobEvent { Kind = JobEventKind.ImageProgress, RunId = runId, OwnerId = "member-1", Progress = 1 });
+        Assert.Equal(2, time.Timers - timersBefore);
+        time.Advance(ExplainState.RefreshDelay);
+        await reloaded[1].Task.WaitAsync(SafetyTimeout);
+        Assert.Equal(2, Volatile.Read(ref changes));
+    }
+
+    /// <summary>Fake time that counts the timers started on it (Task.Delay on a TimeProvider starts one).</summary>
+    private sealed class CountingTimeProvider : FakeTimeProvider
+    {
+        private int _timers;
+
+        public int Timers => Volatile.Read(ref _timers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Interlocked.Increment(ref _timers);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     private sealed class PngFile(string name) : IBrowserFile

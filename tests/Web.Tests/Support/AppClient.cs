@@ -7,6 +7,7 @@ using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Web.Services;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace ClipSurgeryWeb.Web.Tests.Support;
@@ -107,7 +108,8 @@ public sealed partial class AppClient : IDisposable
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<RunView>(Json);
     }
 
-    public async Task<RunView> WaitForRunAsync(Guid id, Func<RunView, bool> until, int timeoutMs = 30_000)
+    /// <summary>Polls the run until <paramref name="until"/> holds; the timeout only turns a hang into a failure.</summary>
+    public async Task<RunView> WaitForRunAsync(Guid id, Func<RunView, bool> until, int timeoutMs = 120_000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)
@@ -121,7 +123,7 @@ public sealed partial class AppClient : IDisposable
         }
     }
 
-    public Task<RunView> WaitForFinishAsync(Guid id, int timeoutMs = 30_000) => WaitForRunAsync(id, r => r.IsFinished, timeoutMs);
+    public Task<RunView> WaitForFinishAsync(Guid id, int timeoutMs = 120_000) => WaitForRunAsync(id, r => r.IsFinished, timeoutMs);
 
     /// <summary>A SignalR connection to the live hub as this member (WebSockets through the test server).</summary>
     public HubConnection Hub() => new HubConnectionBuilder()
@@ -138,11 +140,19 @@ public sealed partial class AppClient : IDisposable
         })
         .Build();
 
-    public static async Task<List<(JobEvent Event, DateTime ReceivedAt)>> CollectAsync(HubConnection hub)
+    /// <summary>
+    /// Starts a hub connection and returns once the hub has put it in its groups. The client's start ends at the
+    /// handshake, before the hub's OnConnectedAsync has joined the groups, so an event published in between would be
+    /// missed; but the hub reads a connection's messages only after OnConnectedAsync, so the answer to any invocation
+    /// (here to a method that does not exist) means the groups are joined.
+    /// </summary>
+    public static async Task<HubInbox> CollectAsync(HubConnection hub)
     {
-        var received = new List<(JobEvent, DateTime)>();
-        hub.On<JobEvent>("event", e => { lock (received) received.Add((e, DateTime.UtcNow)); });
+        var received = new HubInbox();
+        hub.On<JobEvent>("event", received.Add);
         await hub.StartAsync();
+        var answer = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("NoSuchMethod-ConnectedBarrier"));
+        Assert.Contains("Method does not exist", answer.Message);
         return received;
     }
 

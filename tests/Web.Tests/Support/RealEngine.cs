@@ -16,14 +16,17 @@ public static class RealEngine
 
     public static string Sample(string name) => Path.Combine(SharedReference, "images", name);
 
-    /// <summary>A factory whose models folder holds copies of the fixture models, with the real engine behind the jobs.</summary>
+    /// <summary>
+    /// A factory whose models folder holds copies of the fixture models, with the real engine behind the jobs (as a
+    /// <see cref="HoldableClipEngine"/>, so a test can hold it at a known point).
+    /// </summary>
     public static ClipSurgeryAppFactory Factory()
     {
         var root = Directory.CreateTempSubdirectory("csw-real-").FullName;
         var models = Directory.CreateDirectory(Path.Combine(root, "models")).FullName;
         File.Copy(Path.Combine(SharedReference, "fixtures", "clip_vit_tiny_jit.pt"), Path.Combine(models, ClipModel + ".pt"));
         File.Copy(Path.Combine(SharedReference, "fixtures", "sam_vit_tiny.pth"), Path.Combine(models, SamModel + ".pth"));
-        return new ClipSurgeryAppFactory(root, Engine(models), models);
+        return new ClipSurgeryAppFactory(root, new HoldableClipEngine(Engine(models)), models);
     }
 
     /// <summary>The same installation started again (a restart): same data and models folders, a new engine process-state.</summary>
