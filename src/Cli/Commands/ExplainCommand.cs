@@ -101,7 +101,7 @@ public static class ExplainCommand
             {
                 ct.ThrowIfCancellationRequested();
                 var path = images[i];
-                var folder = Path.Combine(outDir, Path.GetFileNameWithoutExtension(path));
+                var folder = OutputNames.ImageFolder(outDir, path);
                 var clock = Stopwatch.StartNew();
                 try
                 {

@@ -77,7 +77,7 @@ public static class OpinionsCommand
             {
                 var path = images[i];
                 var name = Path.GetFileNameWithoutExtension(path);
-                var folder = Path.Combine(outDir, name);
+                var folder = OutputNames.ImageFolder(outDir, path);
                 var clock = Stopwatch.StartNew();
                 try
                 {

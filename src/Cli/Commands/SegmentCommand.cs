@@ -38,7 +38,7 @@ public static class SegmentCommand
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(image)!;
-            var folder = Path.Combine(parse.GetValue(output)!, Path.GetFileNameWithoutExtension(path));
+            var folder = OutputNames.ImageFolder(parse.GetValue(output)!, path);
             try
             {
                 var words = ExplainRequest.SplitList(parse.GetValue(targets));

@@ -43,7 +43,7 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
     }
 
     /// <summary><c>outDir/&lt;file name without extension&gt;</c>.</summary>
-    public static string FolderFor(string outDir, string imagePath) => Path.Combine(outDir, Path.GetFileNameWithoutExtension(imagePath));
+    public static string FolderFor(string outDir, string imagePath) => OutputNames.ImageFolder(outDir, imagePath);
 
     /// <summary>The folder's index when the image is finished (a readable <c>index.json</c>), else null.</summary>
     public static RunAllIndex? FinishedIndex(string folder)

@@ -45,21 +45,37 @@ public static class OutputNames
     /// <see cref="MaxLabelBytes"/> bytes of UTF-8 it is cut (never inside a character) and <c>~</c> plus 12 hex
     /// digits of the full label's SHA-256 are appended.
     /// </summary>
-    public static string FileLabel(string label)
+    public static string FileLabel(string label) => Bounded(Safe(label), label, MaxLabelBytes);
+
+    /// <summary>Bytes of UTF-8 an image's name keeps as its output folder's name before it is cut and hashed.</summary>
+    public const int MaxImageFolderBytes = 150;
+
+    /// <summary>
+    /// The folder an image's outputs go to, <c>&lt;out&gt;/&lt;name&gt;</c>: the image's file name without its extension. A
+    /// name over <see cref="MaxImageFolderBytes"/> bytes of UTF-8 is cut and hashed as a long label is, so that the
+    /// hidden staging folder beside it (<c>.&lt;name&gt;.partial-&lt;32 hex digits&gt;</c>) still fits the 255-byte limit.
+    /// </summary>
+    public static string ImageFolder(string outDir, string imagePath)
     {
-        var safe = Safe(label);
-        if (Encoding.UTF8.GetByteCount(safe) <= MaxLabelBytes)
+        var name = Path.GetFileNameWithoutExtension(imagePath);
+        return Path.Combine(outDir, Bounded(name, name, MaxImageFolderBytes));
+    }
+
+    /// <summary><paramref name="safe"/> whole when it fits <paramref name="maxBytes"/>, else cut there (never inside a character), <c>~</c>, and 12 hex digits of <paramref name="full"/>'s SHA-256.</summary>
+    private static string Bounded(string safe, string full, int maxBytes)
+    {
+        if (Encoding.UTF8.GetByteCount(safe) <= maxBytes)
             return safe;
         var kept = new StringBuilder();
         int bytes = 0;
         foreach (var rune in safe.EnumerateRunes())
         {
-            if (bytes + rune.Utf8SequenceLength > MaxLabelBytes)
+            if (bytes + rune.Utf8SequenceLength > maxBytes)
                 break;
             kept.Append(rune.ToString());
             bytes += rune.Utf8SequenceLength;
         }
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(label)))[..HashDigits];
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..HashDigits];
         return $"{kept}~{hash}";
     }
 

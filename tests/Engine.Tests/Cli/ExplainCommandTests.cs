@@ -210,6 +210,23 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.True(maps.ContainsKey($"cs.{second}"));
     }
 
+    [Fact]
+    public async Task An_image_with_a_name_near_the_file_name_limit_is_written_to_a_bounded_folder()
+    {
+        // 230 bytes of name: a valid file name, but its staging folder ".<name>.partial-<32 hex>" would be 256+ bytes.
+        var name = new string('p', 230);
+        var image = Write(name + ".png", File.ReadAllBytes(Shared.Image("bwcat_cat.png")));
+
+        var code = await Run(Args(image, "--model", TinyModels.VitPath, "--labels", "cat"));
+
+        Assert.Equal(0, code);
+        Assert.Empty(ErrorLines());
+        var folder = Assert.Single(Directory.GetDirectories(Out));
+        Assert.Equal(OutputNames.ImageFolder(Out, image), folder);
+        Assert.StartsWith(new string('p', OutputNames.MaxImageFolderBytes) + "~", Path.GetFileName(folder));
+        Assert.True(File.Exists(Path.Combine(folder, OutputNames.Png(ExplainMode.Surgery, "cat"))));
+    }
+
     private string Write(string name, byte[] bytes)
     {
         var path = Path.Combine(work.FullName, name);
