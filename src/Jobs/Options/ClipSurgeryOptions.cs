@@ -37,6 +37,12 @@ public sealed class ClipSurgeryOptions
     /// <summary>Most files taken from one upload (a pick or drop on a page, one POST /api/images); the others are refused, each with the reason.</summary>
     public int MaxUploadFiles { get; set; } = 50;
 
+    /// <summary>
+    /// Most images decoded at once for uploads and thumbnails (a 64-megapixel image takes some 200–600 MB while decoded);
+    /// the others wait their turn.
+    /// </summary>
+    public int MaxConcurrentDecodes { get; set; } = 2;
+
     /// <summary>Long side, in pixels, of the thumbnails pages show instead of the uploaded originals.</summary>
     public int ThumbnailSize { get; set; } = 512;
 

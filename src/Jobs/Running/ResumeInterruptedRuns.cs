@@ -23,10 +23,12 @@ public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorag
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var swept = InterruptedWrites.SweepDataFolder(scope.ServiceProvider.GetRequiredService<FileStore>());
+        var files = scope.ServiceProvider.GetRequiredService<FileStore>();
+        var db = scope.ServiceProvider.GetRequiredService<ClipSurgeryDb>();
+        var imageIds = (await db.Images.Select(i => i.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var swept = InterruptedWrites.SweepDataFolder(files) + InterruptedWrites.SweepOrphans(files, imageIds);
         if (swept > 0)
             log.LogInformation("Removed {Count} leftovers of interrupted writes from the data folder", swept);
-        var db = scope.ServiceProvider.GetRequiredService<ClipSurgeryDb>();
         var client = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var launcher = scope.ServiceProvider.GetRequiredService<JobLauncher>();
         var events = scope.ServiceProvider.GetRequiredService<Live.IJobEvents>();

@@ -33,6 +33,26 @@ public static partial class InterruptedWrites
         return swept + SweepTree(files.ResultsDir, depth: 3);
     }
 
+    /// <summary>
+    /// Removes the uploads ("&lt;id&gt;.&lt;ext&gt;") and thumbnails ("&lt;id&gt;_&lt;size&gt;.jpg") whose id has no row: what
+    /// a process killed between moving an upload into place and saving its row leaves (the row is the commit). Only at
+    /// start-up, when no upload is in flight. Returns how many.
+    /// </summary>
+    public static int SweepOrphans(FileStore files, IReadOnlySet<Guid> imageIds)
+    {
+        var swept = 0;
+        foreach (var (folder, pattern) in new[] { (files.UploadsDir, StoredUpload()), (files.ThumbnailsDir, StoredThumbnail()) })
+        {
+            foreach (var file in Directory.EnumerateFiles(folder).ToList())
+            {
+                var match = pattern.Match(Path.GetFileName(file));
+                if (match.Success && !imageIds.Contains(Guid.ParseExact(match.Groups[1].Value, "N")))
+                    swept += Try(() => { File.Delete(file); return 1; });
+            }
+        }
+        return swept;
+    }
+
     private static int SweepTree(string folder, int depth)
     {
         var swept = SweepFolder(folder);
@@ -58,4 +78,10 @@ public static partial class InterruptedWrites
 
     [GeneratedRegex("^[0-9a-f]{32}(\\.[a-z0-9]+)?\\.part$")]
     private static partial Regex UploadPart();
+
+    [GeneratedRegex("^([0-9a-f]{32})\\.[a-z0-9]+$")]
+    private static partial Regex StoredUpload();
+
+    [GeneratedRegex("^([0-9a-f]{32})_[0-9]+\\.jpg$")]
+    private static partial Regex StoredThumbnail();
 }

@@ -19,6 +19,12 @@ public sealed class Thumbnails(FileStore files, IOptions<ClipSurgeryOptions> opt
 {
     public const string ContentType = "image/jpeg";
 
+    /// <summary>
+    /// The turns for full decodes (uploads' checks and thumbnails made on request): at most
+    /// <see cref="ClipSurgeryOptions.MaxConcurrentDecodes"/> at once, app-wide.
+    /// </summary>
+    public SemaphoreSlim Decodes { get; } = new(Math.Max(1, options.Value.MaxConcurrentDecodes));
+
     public int Size => Math.Max(16, options.Value.ThumbnailSize);
 
     /// <summary>The thumbnail's path, made from the stored original when it is not there yet.</summary>
@@ -28,8 +34,25 @@ public sealed class Thumbnails(FileStore files, IOptions<ClipSurgeryOptions> opt
         var path = files.ThumbnailPath(image.Id, Size);
         if (File.Exists(path))
             return path;
-        var original = ImageLoader.Load(files.UploadPath(image.Id, image.Extension), options.Value.ImageLimits);
-        return Write(original, image.Id);
+        Image<Rgb24> small;
+        Decodes.Wait();
+        try
+        {
+            small = Shrink(ImageLoader.Load(files.UploadPath(image.Id, image.Extension), options.Value.ImageLimits));
+        }
+        finally
+        {
+            Decodes.Release();
+        }
+        return Write(small, image.Id);
+    }
+
+    /// <summary>Shrinks an upright, decoded image in place to the thumbnail's size (a full-size one can then be let go).</summary>
+    public Image<Rgb24> Shrink(Image<Rgb24> upright)
+    {
+        if (upright.Width > Size || upright.Height > Size)
+            upright.Mutate(x => x.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(Size, Size) }));
+        return upright;
     }
 
     /// <summary>Writes the thumbnail of an upright, decoded image, which it takes over (shrunk in place, then disposed).</summary>
@@ -38,8 +61,7 @@ public sealed class Thumbnails(FileStore files, IOptions<ClipSurgeryOptions> opt
         using (upright)
         {
             var path = files.ThumbnailPath(imageId, Size);
-            if (upright.Width > Size || upright.Height > Size)
-                upright.Mutate(x => x.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(Size, Size) }));
+            Shrink(upright);
             AtomicFile.Write(path, temporary => upright.SaveAsJpeg(temporary, new JpegEncoder { Quality = 85 }));
             return path;
         }
