@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Jobs.Options;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Jobs.Storage;
 using ClipSurgeryWeb.Web.Auth;
@@ -18,14 +19,16 @@ public static class FileEndpoints
     public static IEndpointRouteBuilder MapFileEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api");
+        var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClipSurgeryOptions>>();
 
-        api.MapPost("/images", async (IFormFileCollection files, HttpContext http, ImageIntake intake, CancellationToken ct) =>
+        api.MapPost("/images", async (IFormFileCollection files, HttpContext http, ImageIntake intake, ILogger<ImageIntake> log,
+            CancellationToken ct) =>
         {
             if (files.Count == 0)
                 return Problem.BadRequest("files", "no file in the request");
             // One result per file, each on its own: the good ones are saved (and listed with their ids), every other is
             // refused with its name and reason. 200 when any was saved, 400 when none was; files past the per-upload
-            // limit are refused without being read.
+            // limit are refused without being checked or stored (the form reader has received them by then).
             var who = http.User.ToRequester();
             var saved = new List<UploadView>();
             var refused = new List<Problem>();
@@ -47,16 +50,28 @@ public static class FileEndpoints
                 {
                     refused.Add(new Problem(e.FileName, e.Reason));
                 }
+                catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
+                {
+                    // A full disk, a database error …: this file only (the intake left nothing of it), the others go on
+                    // and the ones saved are still listed. The details stay in the log.
+                    var name = ImageIntake.MemberFileName(file.FileName);
+                    log.LogError(e, "Upload {FileName} failed", name);
+                    refused.Add(new Problem(name, ImageIntake.FailedReason));
+                }
             }
             return saved.Count == 0 ? Results.BadRequest(new { saved, refused }) : Results.Ok(new { saved, refused });
-        });
+        }).WithMetadata(new RequestSizeLimitAttribute(UploadRequestLimit(options.Value)),
+            new RequestFormLimitsAttribute { MultipartBodyLengthLimit = UploadRequestLimit(options.Value) });
 
         api.MapGet("/images/{id:guid}", async (Guid id, HttpContext http, ClipSurgeryDb db, FileStore store, CancellationToken ct) =>
         {
             var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct);
             if (image is null || !db.CanSeeImage(image.Id, http.User.ToRequester()))
                 return Results.NotFound();
-            return StoredFileResult.For(store.UploadPath(image.Id, image.Extension), image.ContentType);
+            var path = store.UploadPath(image.Id, image.Extension);
+            if (!File.Exists(path))
+                return Results.NotFound();
+            return StoredFileResult.For(path, image.ContentType);
         });
 
         // What pages show of an image: a small upright JPEG, made once and kept (the original may be 15 MB, or
@@ -110,7 +125,7 @@ public static class FileEndpoints
             {
                 foreach (var item in run.Images.OrderBy(i => i.Order))
                 {
-                    var folder = EntrySegment($"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}");
+                    var folder = FolderSegment($"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}");
                     foreach (var file in item.Files.OrderBy(f => f.FileName, StringComparer.Ordinal))
                     {
                         var path = store.ResultPath(run.Id, item.Id, file.FileName);
@@ -124,6 +139,23 @@ public static class FileEndpoints
             return Results.File(stream, "application/zip", $"clipsurgery_{run.Kind.ToString().ToLowerInvariant()}_{run.Id:N}.zip");
         });
         return app;
+    }
+
+    /// <summary>Most bytes of one upload request: every file at its limit, plus 64 KB of multipart headers for each.</summary>
+    public static long UploadRequestLimit(ClipSurgeryOptions options) =>
+        (options.MaxUploadBytes + 64 * 1024) * Math.Max(1, options.MaxUploadFiles);
+
+    /// <summary>Longest image folder name in a zip, in (ASCII) bytes: room to spare under the 255 every file system allows.</summary>
+    public const int MaxFolderLength = 150;
+
+    /// <summary>An image's folder in a zip: <see cref="EntrySegment"/>, cut past <see cref="MaxFolderLength"/> with "~" and a hash.</summary>
+    public static string FolderSegment(string name)
+    {
+        var safe = EntrySegment(name);
+        if (safe.Length <= MaxFolderLength)
+            return safe;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        return $"{safe[..(MaxFolderLength - hash.Length - 1)]}~{hash}";
     }
 
     /// <summary>

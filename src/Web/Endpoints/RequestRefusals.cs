@@ -37,9 +37,11 @@ public sealed partial class RequestRefusals(RequestDelegate next)
             await Results.Json(Describe(e, http.GetEndpoint()), statusCode: e.StatusCode).ExecuteAsync(http);
             return;
         }
-        // A body of the wrong content type is answered 415 without an exception.
+        // A body of the wrong content type is answered 415 without an exception, and so is a form over its limit 413.
         if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !http.Response.HasStarted)
             await Results.Json(WrongContentType(http.GetEndpoint()), statusCode: StatusCodes.Status415UnsupportedMediaType).ExecuteAsync(http);
+        else if (http.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && !http.Response.HasStarted)
+            await Results.Json(TooLarge(http.GetEndpoint()), statusCode: StatusCodes.Status413PayloadTooLarge).ExecuteAsync(http);
     }
 
     /// <summary>
@@ -86,9 +88,15 @@ public sealed partial class RequestRefusals(RequestDelegate next)
         if (NotBound().Match(e.Message) is { Success: true } bad)
             return new Problem(subject, $"'{bad.Groups["value"].Value}' is not a valid value");
         if (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            return new Problem("request body", "is larger than this server accepts");
+            return TooLarge(endpoint);
         return new Problem(subject, e.Message);
     }
+
+    /// <summary>A body over the limit: the endpoint's own (uploads), or the server's.</summary>
+    private static Problem TooLarge(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize is { } limit
+            ? new Problem("request body", $"is larger than the {ClipSurgeryWeb.Jobs.Storage.ImageIntake.Megabytes(limit)} this endpoint accepts in one request")
+            : new Problem("request body", "is larger than this server accepts");
 
     /// <summary>The declared type at a JSON path ("imageIds[0]", "resolution") of the handler's parameter.</summary>
     private static Type? FieldType(Endpoint? endpoint, string? parameter, string path)

@@ -8,8 +8,10 @@ namespace ClipSurgeryWeb.Web.Services;
 /// <summary>
 /// Images picked or dropped in the browser, streamed over the circuit into <see cref="ImageIntake"/>. A file over the
 /// limit is refused before a byte is read, with the same words the intake uses.
+/// Any other failure of one file (a stream the browser broke off, a full disk, a database error) is logged and refused
+/// with neutral words, so the files before and after it are still saved and shown.
 /// </summary>
-public sealed class BrowserUploads(Operations ops)
+public sealed class BrowserUploads(Operations ops, ILogger<BrowserUploads> log)
 {
     /// <returns>The stored image, or the refusal ("name: reason").</returns>
     public async Task<(UploadedImage? Image, string? Error)> SaveAsync(IBrowserFile file, Requester who, long maxBytes)
@@ -26,6 +28,12 @@ public sealed class BrowserUploads(Operations ops)
         catch (UploadRejectedException e)
         {
             return (null, $"{e.FileName}: {e.Reason}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var name = ImageIntake.MemberFileName(file.Name);
+            log.LogError(e, "Upload {FileName} failed", name);
+            return (null, $"{name}: {ImageIntake.FailedReason}");
         }
     }
 }

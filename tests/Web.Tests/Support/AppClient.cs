@@ -20,10 +20,29 @@ public sealed partial class AppClient : IDisposable
 
     private readonly ClipSurgeryAppFactory _factory;
 
-    public AppClient(ClipSurgeryAppFactory factory)
+    public AppClient(ClipSurgeryAppFactory factory) : this(factory, Base)
+    {
+    }
+
+    private AppClient(ClipSurgeryAppFactory factory, Uri baseAddress)
     {
         _factory = factory;
-        Http = factory.CreateDefaultClient(Base, new AntiforgeryHandler(this), new CookieContainerHandler(Cookies));
+        Http = factory.CreateDefaultClient(baseAddress, new AntiforgeryHandler(this), new CookieContainerHandler(Cookies));
+    }
+
+    /// <summary>
+    /// A client of the app on a real Kestrel (<c>UseKestrel</c>, started) at <paramref name="address"/>, over sockets,
+    /// following no redirect, as the test server's client does.
+    /// </summary>
+    public static AppClient OverSockets(ClipSurgeryAppFactory factory, Uri address) => new(factory, address, socket: true);
+
+    private AppClient(ClipSurgeryAppFactory factory, Uri address, bool socket)
+    {
+        _factory = factory;
+        Http = new HttpClient(new AntiforgeryHandler(this)
+        {
+            InnerHandler = new CookieContainerHandler(Cookies) { InnerHandler = new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false } },
+        }) { BaseAddress = address };
     }
 
     /// <summary>
