@@ -32,6 +32,7 @@ public static class JobsExtensions
         var options = builder.Configuration.GetSection(ClipSurgeryOptions.Section).Get<ClipSurgeryOptions>() ?? new ClipSurgeryOptions();
         var jobs = options.Jobs;
         var services = builder.Services;
+        ServerPaths.AddRootsOf(options, builder.Environment.ContentRootPath);
 
         services.AddClipEngine(new EngineClipEngineSettings(
             options.ModelsPath(builder.Environment.ContentRootPath),

@@ -11,7 +11,10 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// </summary>
 public static class ResultFileNaming
 {
-    public static readonly IReadOnlyList<string> HeatmapModes = ["cs", "plain", "single"];
+    /// <summary>The engine's modes, each by the word it writes in file names ("cs", "plain", "single").</summary>
+    public static readonly IReadOnlyList<ExplainMode> Modes = Enum.GetValues<ExplainMode>();
+
+    public static readonly IReadOnlyList<string> HeatmapModes = [.. Modes.Select(ExplainModes.Name)];
 
     public static (string Kind, string? Mode, string? Label) Classify(string fileName, IEnumerable<string> targets)
     {
@@ -24,17 +27,15 @@ public static class ResultFileNaming
         }
         foreach (var target in targets)
         {
-            var safe = OutputNames.FileLabel(target);
-            foreach (var mode in HeatmapModes)
+            foreach (var mode in Modes)
             {
-                if (fileName == $"{mode}_{safe}.png")
-                    return ("heatmap", mode, target);
+                if (fileName == OutputNames.Png(mode, target))
+                    return ("heatmap", ExplainModes.Name(mode), target);
             }
-            foreach (var kind in new[] { "mask", "overlay" })
-            {
-                if (fileName == $"{kind}_{safe}.png")
-                    return (kind, null, target);
-            }
+            if (fileName == OutputNames.MaskPng(target))
+                return ("mask", null, target);
+            if (fileName == OutputNames.MaskOverlayPng(target))
+                return ("overlay", null, target);
         }
         return ("other", null, null);
     }

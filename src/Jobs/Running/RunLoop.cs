@@ -180,7 +180,8 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
     /// </summary>
     public static string Describe(Exception ex, IReadOnlyDictionary<string, string>? knownAs = null) => ServerPaths.Hide(ex switch
     {
-        EngineInputException e => $"{e.Subject}: {e.Reason}",
+        // The engine's subject may be a whole path: a known one becomes its name there (below), any other its file name.
+        EngineInputException e => $"{(knownAs?.ContainsKey(e.Subject) != true && Path.IsPathRooted(e.Subject) ? Path.GetFileName(e.Subject) : e.Subject)}: {e.Reason}",
         FileNotFoundException e => $"{Path.GetFileName(e.FileName) ?? "file"}: not found",
         _ => ex.Message,
     }, knownAs);

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using ClipSurgeryWeb.Jobs.Options;
 
 namespace ClipSurgeryWeb.Jobs.Running;
 
@@ -6,12 +8,38 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// Keeps server paths out of what members read (an image's failure reason, a run's error, an upload refusal). A path the
 /// caller knows is replaced by the name the member knows it by (the stored upload by the member's own file name); any
 /// other absolute path by its last part, shortened: "The path '/srv/app/App_Data/results/…/cs_&lt;500 characters&gt;.png'
-/// is too long" becomes "The path 'cs_aaaaaaaa….png' is too long". The logs keep the whole exception.
+/// is too long" becomes "The path 'cs_aaaaaaaa….png' is too long". The server's own folders (<see cref="AddRoots"/>:
+/// data, models, content root, temp) are matched exactly first, so a space in one ("/home/me/My Projects/App_Data/…",
+/// "C:\Program Files\…"), where a bare path would otherwise end, cannot leave the rest of the path behind. The logs
+/// keep the whole exception.
 /// </summary>
 public static partial class ServerPaths
 {
     /// <summary>Longest file name shown whole; a longer one keeps its start and its extension.</summary>
     public const int MaxShownName = 60;
+
+    private static readonly ConcurrentDictionary<string, Regex> Roots = new();
+
+    /// <summary>
+    /// Registers folders of this server whose paths <see cref="Hide"/> must recognise whole, spaces and all. Registered
+    /// once at start-up (<see cref="AddRootsOf"/>); a folder registered twice is kept once.
+    /// </summary>
+    public static void AddRoots(params IEnumerable<string?> folders)
+    {
+        foreach (var folder in folders)
+        {
+            var root = folder?.TrimEnd('/', '\\');
+            if (string.IsNullOrEmpty(root) || root.IndexOfAny(['/', '\\']) < 0)
+                continue;
+            // The root, then (unless it ends there) the rest of the path below it up to the next space or quote.
+            var options = root.Contains('\\') ? RegexOptions.IgnoreCase | RegexOptions.CultureInvariant : RegexOptions.CultureInvariant;
+            Roots.TryAdd(root, new Regex(Regex.Escape(root) + """(?![^/\\\s'"<>|:,;)])(?:[/\\][^\s'"<>|]*)?""", options));
+        }
+    }
+
+    /// <summary>The server's folders from its options: data, models, the content root and the temp folder.</summary>
+    public static void AddRootsOf(ClipSurgeryOptions options, string contentRoot) =>
+        AddRoots(options.DataPath(contentRoot), options.ModelsPath(contentRoot), contentRoot, Path.GetTempPath());
 
     public static string Hide(string message, IReadOnlyDictionary<string, string>? knownAs = null)
     {
@@ -21,6 +49,8 @@ public static partial class ServerPaths
                 message = message.Replace(path, name, StringComparison.Ordinal);
         }
         message = QuotedPath().Replace(message, m => Shown(m.Value));
+        foreach (var (_, root) in Roots.OrderByDescending(r => r.Key.Length))
+            message = root.Replace(message, m => Shown(m.Value));
         return BarePath().Replace(message, m => Shown(m.Value));
     }
 

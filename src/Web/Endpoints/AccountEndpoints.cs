@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Web.Live;
 using ClipSurgeryWeb.Web.Services;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
@@ -39,11 +40,16 @@ public static class AccountEndpoints
             }
         }).AllowAnonymous();
 
-        account.MapPost("/logout", async (HttpContext http, SignInManager<TeamMember> signIn, UserManager<TeamMember> users) =>
+        account.MapPost("/logout", async (HttpContext http, SignInManager<TeamMember> signIn, UserManager<TeamMember> users,
+            LiveConnections live) =>
         {
-            // A new security stamp ends this session everywhere: a copy of the cookie is refused from its next request on.
+            // A new security stamp ends this session everywhere: a copy of the cookie is refused from its next request on,
+            // and the member's open live-hub connections (authenticated only when they opened) are closed now.
             if (await users.GetUserAsync(http.User) is { } member)
+            {
                 await users.UpdateSecurityStampAsync(member);
+                live.AbortMember(member.Id);
+            }
             await signIn.SignOutAsync();
             return Results.LocalRedirect("/account/login");
         });

@@ -1,8 +1,11 @@
+using ClipSurgeryWeb.Engine.Imaging;
+
 namespace ClipSurgeryWeb.Web.Endpoints;
 
 /// <summary>
-/// A stored file served with the type its first bytes show (a GIF named .png is served as image/gif), never the
-/// type its name or the upload claimed. With X-Content-Type-Options: nosniff on every response, a browser shows an image
+/// A stored file served with the type its first bytes show by the engine's own signatures
+/// (<see cref="ImageFileTypes.Sniff(ReadOnlySpan{byte})"/>: a GIF named .png is served as image/gif), never the type its
+/// name or the upload claimed. With X-Content-Type-Options: nosniff on every response, a browser shows an image
 /// as that image and nothing else.
 /// </summary>
 public static class StoredFileResult
@@ -17,20 +20,10 @@ public static class StoredFileResult
     /// </summary>
     public static string ContentType(string path, string declared)
     {
-        Span<byte> head = stackalloc byte[12];
+        Span<byte> head = stackalloc byte[16];
         int read;
         using (var stream = File.OpenRead(path))
             read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        return Sniff(head[..read]) ?? (declared.StartsWith("image/", StringComparison.OrdinalIgnoreCase) ? "application/octet-stream" : declared);
+        return ImageFileTypes.Sniff(head[..read])?.MimeType() ?? (declared.StartsWith("image/", StringComparison.OrdinalIgnoreCase) ? "application/octet-stream" : declared);
     }
-
-    public static string? Sniff(ReadOnlySpan<byte> head) => head switch
-    {
-        [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => "image/png",
-        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
-        [(byte)'G', (byte)'I', (byte)'F', (byte)'8', ..] => "image/gif",
-        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "image/webp",
-        [(byte)'B', (byte)'M', ..] => "image/bmp",
-        _ => null,
-    };
 }

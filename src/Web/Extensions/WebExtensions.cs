@@ -56,6 +56,9 @@ public static class WebExtensions
     {
         builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
         builder.Services.AddSingleton<LiveUpdates>();
+        builder.Services.AddSingleton<LiveConnections>();
+        builder.Services.AddSingleton<LiveConnectionRevalidation>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveConnectionRevalidation>());
         builder.Services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<LiveUpdates>());
         return builder;
     }

@@ -10,7 +10,7 @@ namespace ClipSurgeryWeb.Web.Live;
 /// remote workers (worker key) call <see cref="Publish"/> so their progress reaches this process's pages and clients.
 /// </summary>
 [Authorize(AuthenticationSchemes = "Identity.Application," + WorkerKeyAuthenticationHandler.SchemeName)]
-public sealed class LiveHub(LiveUpdates updates) : Hub
+public sealed class LiveHub(LiveUpdates updates, LiveConnections connections) : Hub
 {
     public const string Path = "/hubs/live";
     public const string EventMethod = "event";
@@ -28,8 +28,15 @@ public sealed class LiveHub(LiveUpdates updates) : Hub
             await Groups.AddToGroupAsync(Context.ConnectionId, UserGroup(id));
             if (user.IsInRole(Roles.Admin))
                 await Groups.AddToGroupAsync(Context.ConnectionId, AdminGroup);
+            connections.Add(id, Context);
         }
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        connections.Remove(Context);
+        return base.OnDisconnectedAsync(exception);
     }
 
     [Authorize(Roles = Roles.Worker, AuthenticationSchemes = WorkerKeyAuthenticationHandler.SchemeName)]

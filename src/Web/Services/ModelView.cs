@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Models;
 
 namespace ClipSurgeryWeb.Web.Services;
 
@@ -6,10 +9,14 @@ namespace ClipSurgeryWeb.Web.Services;
 /// An installed checkpoint as members see it: what it is, never where it lies on the server (no one sees paths through
 /// the web; admins know the models folder from the configuration).
 /// </summary>
-/// <param name="Sha256">Null while <paramref name="Checksum"/> is "computing" (or "failed").</param>
-/// <param name="Checksum">"done", "computing" or "failed".</param>
-public sealed record ModelView(string Name, string Kind, string Format, long SizeBytes, string? Sha256, string Checksum, string? OfficialName)
+/// <param name="Sha256">Null while <paramref name="Checksum"/> is Computing (or Failed).</param>
+/// <param name="Checksum">Whether the SHA256 is known; in JSON "done", "computing" or "failed".</param>
+public sealed record ModelView(string Name, string Kind, string Format, long SizeBytes, string? Sha256,
+    [property: JsonConverter(typeof(ModelView.LowerCaseChecksum))] ChecksumState Checksum, string? OfficialName)
 {
     public static ModelView From(InstalledModel model) => new(model.Name, model.Kind, model.Format, model.SizeBytes, model.Sha256,
-        model.Checksum.ToString().ToLowerInvariant(), model.OfficialName);
+        model.Checksum, model.OfficialName);
+
+    /// <summary>The API's wire format for the state: its name in lower case, never a number.</summary>
+    public sealed class LowerCaseChecksum() : JsonStringEnumConverter<ChecksumState>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);
 }
