@@ -9,7 +9,10 @@ public static class CheckpointFile
     /// <summary>File endings a checkpoint may have: a models folder lists only these.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".pt", ".pth", ".safetensors", ".bin"];
 
-    public static CheckpointFormat DetectFormat(string path)
+    /// <exception cref="EngineInputException">The file is missing, unreadable or not a checkpoint.</exception>
+    public static CheckpointFormat DetectFormat(string path) => Refusing(path, () => Detect(path));
+
+    private static CheckpointFormat Detect(string path)
     {
         if (!File.Exists(path))
             throw new EngineInputException(path, "no such file");
@@ -43,7 +46,10 @@ public static class CheckpointFile
     /// header, or found in the archive's pickled index (<c>data.pkl</c>, which holds names and storage references, not
     /// data). For listing a models folder; loading a model still validates every tensor.
     /// </summary>
-    public static CheckpointKind PeekKind(string path)
+    /// <exception cref="EngineInputException">Whatever is wrong with the file (damaged, unreadable, not CLIP or SAM).</exception>
+    public static CheckpointKind PeekKind(string path) => Refusing(path, () => Peek(path));
+
+    private static CheckpointKind Peek(string path)
     {
         var format = DetectFormat(path);
         var names = format == CheckpointFormat.Safetensors ? string.Join("\n", SafetensorsHeader.Read(path)) : PickleIndex(path);
@@ -67,6 +73,22 @@ public static class CheckpointFile
         catch (InvalidDataException e)
         {
             throw new EngineInputException(path, "a damaged zip archive (truncated download?)", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a user's file and turns any failure but running out of memory or being
+    /// cancelled into an <see cref="EngineInputException"/> naming the file: a listing skips it instead of failing.
+    /// </summary>
+    private static T Refusing<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not (EngineInputException or OutOfMemoryException or OperationCanceledException))
+        {
+            throw new EngineInputException(path, $"cannot read the file ({e.Message.Split('\n')[0]})", e);
         }
     }
 
