@@ -64,11 +64,7 @@ public static class CheckpointFile
     {
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            var index = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl")
-                ?? throw new EngineInputException(path, "a zip file without data.pkl, not a PyTorch checkpoint");
-            using var reader = new StreamReader(index.Open(), Encoding.Latin1);
-            return reader.ReadToEnd();
+            return Encoding.Latin1.GetString(CheckpointArchive.ReadIndex(path));
         }
         catch (InvalidDataException e)
         {
@@ -100,6 +96,7 @@ public static class CheckpointFile
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true, Encoding.UTF8);
             // A TorchScript archive carries its compiled code; a plain torch.save archive has data.pkl only.
             var names = zip.Entries.Select(e => e.FullName).ToList();
+            CheckpointArchive.CheckDeclaredSizes(zip, path, stream.Length);
             if (!names.Any(n => n.EndsWith("data.pkl", StringComparison.Ordinal)))
                 throw new EngineInputException(path, "a zip file without data.pkl, not a PyTorch checkpoint");
             return names.Any(n => n.Contains("/code/", StringComparison.Ordinal) || n.EndsWith("constants.pkl", StringComparison.Ordinal));
