@@ -34,7 +34,10 @@ public sealed class InterruptedWritesTests : IDisposable
     {
         var finished = Path.Combine(_folder, "cs_cat.png");
         var temporary = LeaveAtomicTemporary(finished);
-        var staging = new StagedFolder(Path.Combine(_folder, "out")).Path; // never published nor disposed: a kill
+        // What a killed writer leaves: its staging folder and lock file, the lock dropped with the process (an undisposed
+        // StagedFolder of this process would still hold it: a live writer, which a sweep leaves alone).
+        var staging = Directory.CreateDirectory(Path.Combine(_folder, $".out.partial-{Guid.NewGuid():N}")).FullName;
+        File.WriteAllBytes(staging + ".lock", []);
         File.WriteAllBytes(Path.Combine(staging, "cs_dog.png"), [1]);
         var upload = Path.Combine(_folder, $"{Guid.NewGuid():N}.part");
         File.WriteAllBytes(upload, [1, 2]);
@@ -48,6 +51,7 @@ public sealed class InterruptedWritesTests : IDisposable
         Assert.Equal(3, swept);
         Assert.False(File.Exists(temporary));
         Assert.False(Directory.Exists(staging));
+        Assert.False(File.Exists(staging + ".lock"));
         Assert.False(File.Exists(upload));
         Assert.True(File.Exists(finished));
         Assert.True(File.Exists(hidden));

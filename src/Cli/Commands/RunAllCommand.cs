@@ -92,7 +92,8 @@ public static class RunAllCommand
         using (sam)
         {
             var pipeline = new RunAllPipeline(explainer, engine.Tokenizer, modelName, sam);
-            // A run killed outright (kill -9, power loss) left hidden staging folders and temporaries: resuming removes them.
+            // A run killed outright (kill -9, power loss) left hidden staging folders and temporaries: resuming removes
+            // them; those another live process is writing (it holds their lock) are left alone.
             try
             {
                 var swept = StagedFolder.SweepLeftovers(outDir);

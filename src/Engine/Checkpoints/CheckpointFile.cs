@@ -9,7 +9,10 @@ public static class CheckpointFile
     /// <summary>File endings a checkpoint may have: a models folder lists only these.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".pt", ".pth", ".safetensors", ".bin"];
 
-    public static CheckpointFormat DetectFormat(string path)
+    /// <exception cref="EngineInputException">The file is missing, unreadable or not a checkpoint.</exception>
+    public static CheckpointFormat DetectFormat(string path) => Refusing(path, () => Detect(path));
+
+    private static CheckpointFormat Detect(string path)
     {
         if (!File.Exists(path))
             throw new EngineInputException(path, "no such file");
@@ -43,7 +46,10 @@ public static class CheckpointFile
     /// header, or found in the archive's pickled index (<c>data.pkl</c>, which holds names and storage references, not
     /// data). For listing a models folder; loading a model still validates every tensor.
     /// </summary>
-    public static CheckpointKind PeekKind(string path)
+    /// <exception cref="EngineInputException">Whatever is wrong with the file (damaged, unreadable, not CLIP or SAM).</exception>
+    public static CheckpointKind PeekKind(string path) => Refusing(path, () => Peek(path));
+
+    private static CheckpointKind Peek(string path)
     {
         var format = DetectFormat(path);
         var names = format == CheckpointFormat.Safetensors ? string.Join("\n", SafetensorsHeader.Read(path)) : PickleIndex(path);
@@ -58,15 +64,27 @@ public static class CheckpointFile
     {
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            var index = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl")
-                ?? throw new EngineInputException(path, "a zip file without data.pkl, not a PyTorch checkpoint");
-            using var reader = new StreamReader(index.Open(), Encoding.Latin1);
-            return reader.ReadToEnd();
+            return Encoding.Latin1.GetString(CheckpointArchive.ReadIndex(path));
         }
         catch (InvalidDataException e)
         {
             throw new EngineInputException(path, "a damaged zip archive (truncated download?)", e);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> on a user's file and turns any failure but running out of memory or being
+    /// cancelled into an <see cref="EngineInputException"/> naming the file: a listing skips it instead of failing.
+    /// </summary>
+    private static T Refusing<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not (EngineInputException or OutOfMemoryException or OperationCanceledException))
+        {
+            throw new EngineInputException(path, $"cannot read the file ({e.Message.Split('\n')[0]})", e);
         }
     }
 
@@ -78,6 +96,7 @@ public static class CheckpointFile
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true, Encoding.UTF8);
             // A TorchScript archive carries its compiled code; a plain torch.save archive has data.pkl only.
             var names = zip.Entries.Select(e => e.FullName).ToList();
+            CheckpointArchive.CheckDeclaredSizes(zip, path, stream.Length);
             if (!names.Any(n => n.EndsWith("data.pkl", StringComparison.Ordinal)))
                 throw new EngineInputException(path, "a zip file without data.pkl, not a PyTorch checkpoint");
             return names.Any(n => n.Contains("/code/", StringComparison.Ordinal) || n.EndsWith("constants.pkl", StringComparison.Ordinal));

@@ -57,7 +57,10 @@ public static class SafetensorsHeader
             foreach (var entry in doc.RootElement.EnumerateObject())
             {
                 if (entry.Name == "__metadata__")
+                {
+                    CheckMetadata(path, entry.Value);
                     continue;
+                }
                 CheckEntry(path, entry, dataLength);
                 names.Add(entry.Name);
             }
@@ -87,12 +90,22 @@ public static class SafetensorsHeader
         }
 
         var offsets = offsetsElement.EnumerateArray().ToArray();
-        if (offsets.Length != 2 || !offsets[0].TryGetInt64(out var begin) || !offsets[1].TryGetInt64(out var end))
+        // TryGetInt64 throws on anything but a number: the kind is checked first.
+        if (offsets.Length != 2
+            || offsets[0].ValueKind != JsonValueKind.Number || !offsets[0].TryGetInt64(out var begin)
+            || offsets[1].ValueKind != JsonValueKind.Number || !offsets[1].TryGetInt64(out var end))
             throw Bad(path, $"tensor '{entry.Name}' has data_offsets that are not two integers");
         if (begin < 0 || end < begin || end > dataLength)
             throw Bad(path, $"tensor '{entry.Name}' has data at bytes {begin:N0}…{end:N0}, outside the file's {dataLength:N0} bytes of data (truncated download?)");
         if (count > (end - begin) / size || count * size != end - begin)
             throw Bad(path, $"tensor '{entry.Name}' has {end - begin:N0} bytes of data where its shape and {dtype} need {(count == long.MaxValue ? "more" : (count * size).ToString("N0"))}");
+    }
+
+    /// <summary>The format allows only a flat object of strings under <c>__metadata__</c>.</summary>
+    private static void CheckMetadata(string path, JsonElement metadata)
+    {
+        if (metadata.ValueKind != JsonValueKind.Object || metadata.EnumerateObject().Any(p => p.Value.ValueKind != JsonValueKind.String))
+            throw Bad(path, "its __metadata__ is not an object of strings");
     }
 
     private static EngineInputException Bad(string path, string reason) => new(path, $"not a usable safetensors file: {reason}");

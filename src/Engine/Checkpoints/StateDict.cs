@@ -121,6 +121,8 @@ public sealed class StateDict : IDisposable
 
     private static Dictionary<string, Tensor> ReadPickledStateDict(string path)
     {
+        // The unpickler inflates data.pkl itself, believing its header: read once here within the bounds first.
+        CheckpointArchive.ReadIndex(path);
         var table = PyTorchUnpickler.UnpickleStateDict(path);
         var tensors = new Dictionary<string, Tensor>(table.Count);
         foreach (DictionaryEntry entry in table)

@@ -5,8 +5,9 @@ namespace ClipSurgeryWeb.Engine.Storage;
 
 /// <summary>
 /// Replaces a file in one step: it is written to a hidden temporary sibling first (<c>.&lt;name&gt;.tmp-&lt;32 hex&gt;</c>),
-/// then moved over the old file. A process killed mid-write leaves that sibling behind; <see cref="SweepLeftovers"/>
-/// removes such files when the folder is written again.
+/// then moved over the old file, the writer holding a lock on <c>&lt;temporary&gt;.lock</c> meanwhile
+/// (<see cref="WriterLock"/>). A process killed mid-write leaves that sibling behind, unlocked;
+/// <see cref="SweepLeftovers"/> removes such files when the folder is written again.
 /// </summary>
 public static partial class AtomicFile
 {
@@ -23,6 +24,8 @@ public static partial class AtomicFile
         path = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
+        // Held while the temporary exists, so another process's sweep leaves it alone (see WriterLock).
+        using var writer = WriterLock.Take(temporary + WriterLock.Suffix);
         try
         {
             writeTo(temporary);
@@ -43,8 +46,8 @@ public static partial class AtomicFile
 
     /// <summary>
     /// Deletes the temporaries of interrupted writes directly in <paramref name="directory"/> (only names this class
-    /// makes: <c>.&lt;name&gt;.tmp-&lt;32 hex&gt;</c>; never anything else). Call it when nothing is writing into the
-    /// folder (at start-up, or before a run resumes there). Returns the paths removed; a missing folder has none.
+    /// makes: <c>.&lt;name&gt;.tmp-&lt;32 hex&gt;</c>; never anything else), and their lock files. A temporary whose
+    /// writer is alive (holds its lock) is left alone. Returns the temporaries removed; a missing folder has none.
     /// </summary>
     public static IReadOnlyList<string> SweepLeftovers(string directory)
     {
@@ -53,10 +56,20 @@ public static partial class AtomicFile
         var removed = new List<string>();
         foreach (var file in Directory.EnumerateFiles(directory))
         {
-            if (!IsTemporary(Path.GetFileName(file)))
+            if (!IsTemporary(Path.GetFileName(file)) || WriterLock.IsHeld(file + WriterLock.Suffix, out var dead))
                 continue;
-            File.Delete(file);
-            removed.Add(file);
+            using (dead)
+            {
+                if (!File.Exists(file))
+                    continue;   // its writer finished between the listing and the lock
+                File.Delete(file);
+                removed.Add(file);
+            }
+        }
+        foreach (var file in Directory.EnumerateFiles(directory, "*.tmp-*" + WriterLock.Suffix))
+        {
+            if (IsTemporary(Path.GetFileName(file)[..^WriterLock.Suffix.Length]) && !WriterLock.IsHeld(file, out var orphan))
+                orphan?.Dispose();   // its writer was killed after the temporary was gone, or before it was made
         }
         return removed;
     }

@@ -7,13 +7,17 @@ namespace ClipSurgeryWeb.Engine.Storage;
 /// (<c>.&lt;name&gt;.partial-&lt;guid&gt;</c>) and <see cref="Publish"/> moves it into place, replacing an earlier result
 /// only once the new one is there (the earlier one is set aside as <c>.&lt;name&gt;.old-&lt;guid&gt;</c> for that
 /// moment). Disposing without publishing deletes the staged files, so a failure or a cancellation never leaves a
-/// half-written folder under the real name. A process killed outright leaves its hidden siblings behind:
-/// <see cref="SweepLeftovers"/> removes them, and a new staged folder sweeps those of its own target first.
+/// half-written folder under the real name. While it writes, the staged folder holds an exclusive lock on
+/// <c>.&lt;name&gt;.partial-&lt;guid&gt;.lock</c> beside it (<see cref="WriterLock"/>); a process killed outright leaves
+/// its hidden siblings behind, unlocked: <see cref="SweepLeftovers"/> removes them — only those no live writer holds —
+/// and a new staged folder sweeps those of its own target first.
 /// </summary>
 public sealed partial class StagedFolder : IDisposable
 {
     private const string PartialMarker = ".partial-";
     private const string OldMarker = ".old-";
+    private readonly string id = Guid.NewGuid().ToString("N");
+    private readonly WriterLock writer;
     private bool published;
 
     /// <summary>Stages <paramref name="folder"/>, first sweeping what interrupted writes of the same folder left (<see cref="SweepLeftoversOf"/>).</summary>
@@ -23,8 +27,17 @@ public sealed partial class StagedFolder : IDisposable
         var parent = System.IO.Path.GetDirectoryName(Target)!;
         Directory.CreateDirectory(parent);
         SweepLeftoversOf(Target);
-        Path = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(Target)}{PartialMarker}{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path);
+        Path = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(Target)}{PartialMarker}{id}");
+        writer = WriterLock.Take(Path + WriterLock.Suffix);
+        try
+        {
+            Directory.CreateDirectory(Path);
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Where to write now.</summary>
@@ -41,8 +54,9 @@ public sealed partial class StagedFolder : IDisposable
     /// file has by accident: hidden, with a 32-hex-digit id): staging folders <c>.&lt;name&gt;.partial-&lt;id&gt;</c>;
     /// set-aside results <c>.&lt;name&gt;.old-&lt;id&gt;</c> — moved back to <c>&lt;name&gt;</c> when a crash mid-publish
     /// left no result there, else deleted; <see cref="AtomicFile"/> temporaries; <see cref="OutputFolder"/> probes.
-    /// Call it when nothing is writing into the folder (at start-up, or before a run resumes there). Returns the paths
-    /// removed or restored; a missing folder has none.
+    /// What a live writer still holds (its lock, <see cref="WriterLock"/>) is left alone, so it is safe while another
+    /// process writes into the same folder; what a dead one left is removed, with its lock file. Returns the paths
+    /// removed or restored (lock files not counted); a missing folder has none.
     /// </summary>
     public static IReadOnlyList<string> SweepLeftovers(string directory) => Sweep(directory, target: null);
 
@@ -69,12 +83,26 @@ public sealed partial class StagedFolder : IDisposable
             var match = LeftoverFolder().Match(System.IO.Path.GetFileName(entry));
             if (!match.Success || (target is not null && match.Groups["name"].Value != target))
                 continue;
-            var result = System.IO.Path.Combine(directory, match.Groups["name"].Value);
-            if (match.Groups["kind"].Value == "old" && !Directory.Exists(result) && !File.Exists(result))
-                Directory.Move(entry, result);   // killed between setting the old result aside and moving the new one in
-            else
-                Directory.Delete(entry, recursive: true);
-            swept.Add(entry);
+            // A set-aside result belongs to the staged folder of the same id: its writer is mid-publish while it lives.
+            if (WriterLock.IsHeld(LockOf(directory, match.Groups["name"].Value, match.Groups["id"].Value), out var dead))
+                continue;
+            using (dead)
+            {
+                if (!Directory.Exists(entry))
+                    continue;   // its writer finished between the listing and the lock
+                var result = System.IO.Path.Combine(directory, match.Groups["name"].Value);
+                if (match.Groups["kind"].Value == "old" && !Directory.Exists(result) && !File.Exists(result))
+                    Directory.Move(entry, result);   // killed between setting the old result aside and moving the new one in
+                else
+                    Directory.Delete(entry, recursive: true);
+                swept.Add(entry);
+            }
+        }
+        foreach (var file in Directory.EnumerateFiles(directory, "*" + WriterLock.Suffix))
+        {
+            var match = LeftoverLock().Match(System.IO.Path.GetFileName(file));
+            if (match.Success && (target is null || match.Groups["name"].Value == target) && !WriterLock.IsHeld(file, out var orphan))
+                orphan?.Dispose();   // killed before its staging folder was made, or after it was gone
         }
         if (target is null)
         {
@@ -98,23 +126,37 @@ public sealed partial class StagedFolder : IDisposable
         string? old = null;
         if (Directory.Exists(Target))
         {
-            old = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Target)!, $".{System.IO.Path.GetFileName(Target)}{OldMarker}{Guid.NewGuid():N}");
+            old = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Target)!, $".{System.IO.Path.GetFileName(Target)}{OldMarker}{id}");
             Directory.Move(Target, old);
         }
         Directory.Move(Path, Target);
         published = true;
         if (old is not null)
             Directory.Delete(old, recursive: true);
+        writer.Dispose();
     }
 
     public void Dispose()
     {
-        if (!published && Directory.Exists(Path))
-            Directory.Delete(Path, recursive: true);
+        try
+        {
+            if (!published && Directory.Exists(Path))
+                Directory.Delete(Path, recursive: true);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
     }
 
-    [GeneratedRegex(@"^\.(?<name>.+)\.(?<kind>partial|old)-[0-9a-f]{32}$")]
+    private static string LockOf(string directory, string name, string id) =>
+        System.IO.Path.Combine(directory, $".{name}{PartialMarker}{id}{WriterLock.Suffix}");
+
+    [GeneratedRegex(@"^\.(?<name>.+)\.(?<kind>partial|old)-(?<id>[0-9a-f]{32})$")]
     private static partial Regex LeftoverFolder();
+
+    [GeneratedRegex(@"^\.(?<name>.+)\.partial-[0-9a-f]{32}\.lock$")]
+    private static partial Regex LeftoverLock();
 
     [GeneratedRegex(@"^\.clipsurgery-probe-[0-9a-f]{32}$")]
     private static partial Regex ProbeName();

@@ -6,6 +6,7 @@ using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Opinions;
 using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Engine.Tokenization;
+using Microsoft.Extensions.Logging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using EngineDownloadProgress = ClipSurgeryWeb.Engine.Checkpoints.DownloadProgress;
@@ -18,7 +19,7 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// "gpu" queue has one worker, so consecutive images of a run reuse them); numeric calls are serialised, as the
 /// device holds one model at a time. Checkpoint inspection is cached per (path, size, modification time).
 /// </summary>
-public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipEngine, IDisposable
+public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<EngineClipEngine>? logger = null) : IClipEngine, IDisposable
 {
 
     private readonly Lock gate = new();
@@ -48,9 +49,11 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings) : IClipE
                 var info = new FileInfo(file);
                 models.Add(inspected.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), _ => Examine(info, checksum: false)));
             }
-            catch (EngineInputException)
+            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
             {
-                // Not a checkpoint (a partial download, a stray file): not listed.
+                // Not a checkpoint (a partial download, a stray file, one this process may not read): not listed, so
+                // one bad file never breaks the listing of the others.
+                logger?.LogWarning("Not listed as a model: {File}: {Reason}", file, e is EngineInputException input ? input.Reason : e.Message);
             }
         }
         return models;

@@ -47,6 +47,41 @@ public sealed class BrokenCheckpointTests : IDisposable
         Assert.Equal(live, LiveTensors());
     }
 
+    /// <summary>Headers whose JSON is valid but of the wrong kinds where the format wants numbers, strings, arrays, objects.</summary>
+    public static TheoryData<string, string> MalformedHeaders => new()
+    {
+        { "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[\"0\",4]}}", "not a usable safetensors file" },
+        { "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,\"4\"]}}", "not a usable safetensors file" },
+        { "{\"a\":{\"dtype\":7,\"shape\":[1],\"data_offsets\":[0,4]}}", "not a usable safetensors file" },
+        { "{\"a\":{\"dtype\":\"F32\",\"shape\":\"1\",\"data_offsets\":[0,4]}}", "not a usable safetensors file" },
+        { "{\"a\":{\"dtype\":\"F32\",\"shape\":[\"1\"],\"data_offsets\":[0,4]}}", "not a usable safetensors file" },
+        { "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4]}}", "not a usable safetensors file" },
+        { "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":{\"begin\":0,\"end\":4}}}", "not a usable safetensors file" },
+        { "{\"a\":{\"dtype\":\"F32\",\"shape\":[[1]],\"data_offsets\":[[0],[4]]}}", "not a usable safetensors file" },
+        { "{\"a\":[1,2,3]}", "not a usable safetensors file" },
+        { "{\"a\":\"F32\"}", "not a usable safetensors file" },
+        { "{\"__metadata__\":[\"format\",\"pt\"],\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", "not a usable safetensors file" },
+        { "{\"__metadata__\":{\"format\":{\"x\":1}},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", "not a usable safetensors file" },
+        { "{\"__metadata__\":5,\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", "not a usable safetensors file" },
+        { "[{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}]", "not a checkpoint" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedHeaders))]
+    public void A_safetensors_header_of_the_wrong_json_kinds_is_refused_by_the_loader_and_the_listing(string header, string reason)
+    {
+        var path = temp["malformed.safetensors"];
+        File.WriteAllBytes(path, Safetensors(null, header, 4));
+
+        var load = Assert.Throws<EngineInputException>(() => StateDict.Load(path));
+        var peek = Assert.Throws<EngineInputException>(() => CheckpointFile.PeekKind(path));
+
+        Assert.Equal(path, load.Subject);
+        Assert.Equal(path, peek.Subject);
+        Assert.StartsWith(reason, load.Reason);
+        Assert.StartsWith(reason, peek.Reason);
+    }
+
     private string Make(string kind)
     {
         var path = temp[kind + (kind.Contains("archive") || kind.Contains("zip") ? ".pth" : ".safetensors")];
