@@ -29,15 +29,6 @@ public sealed class UploadFailureTests : IDisposable
 
     private string ThumbnailsDir => Path.Combine(_factory.Root, "data", "thumbnails");
 
-    private static async Task<(HttpStatusCode Status, List<JsonElement> Saved, List<(string Subject, string Reason)> Refused)> Read(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(AppClient.Json);
-        var saved = body.GetProperty("saved").EnumerateArray().ToList();
-        var refused = body.GetProperty("refused").EnumerateArray()
-            .Select(p => (p.GetProperty("subject").GetString()!, p.GetProperty("reason").GetString()!)).ToList();
-        return (response.StatusCode, saved, refused);
-    }
-
     /// <summary>Fails the save of the image row named <see cref="Name"/>, as a full disk or a lost database connection would.</summary>
     private sealed class FailingSave : SaveChangesInterceptor
     {
@@ -64,7 +55,7 @@ public sealed class UploadFailureTests : IDisposable
         };
         using var client = await AppClient.LoginAsync(_factory);
 
-        var (status, saved, refused) = await Read(await client.UploadManyAsync(
+        var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync(
             ("first.png", CraftedImages.Png()), (FailingSave.Name, CraftedImages.Png()), ("last.jpg", CraftedImages.Jpeg())));
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -88,7 +79,7 @@ public sealed class UploadFailureTests : IDisposable
         var first = new string('a', 300) + "1.png";
         var second = new string('a', 300) + "2.png";
 
-        var (status, saved, refused) = await Read(await client.UploadManyAsync((first, CraftedImages.Png()), (second, CraftedImages.Png())));
+        var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync((first, CraftedImages.Png()), (second, CraftedImages.Png())));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(refused);

@@ -32,15 +32,6 @@ public sealed class UploadTests : IDisposable
 
     private string UploadsDir => Path.Combine(_factory.Root, "data", "uploads");
 
-    private static async Task<(HttpStatusCode Status, List<JsonElement> Saved, List<(string Subject, string Reason)> Refused)> Read(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(AppClient.Json);
-        var saved = body.GetProperty("saved").EnumerateArray().ToList();
-        var refused = body.GetProperty("refused").EnumerateArray()
-            .Select(p => (p.GetProperty("subject").GetString()!, p.GetProperty("reason").GetString()!)).ToList();
-        return (response.StatusCode, saved, refused);
-    }
-
     private async Task<UploadedImage> StoredAsync(Guid id)
     {
         await using var scope = _factory.Services.CreateAsyncScope();
@@ -58,7 +49,7 @@ public sealed class UploadTests : IDisposable
     {
         using var client = await AppClient.LoginAsync(_factory);
 
-        var (status, saved, refused) = await Read(await client.UploadManyAsync(
+        var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync(
             ("first.png", CraftedImages.Png()), ("moving.webp", CraftedImages.AnimatedWebP()), ("last.jpg", CraftedImages.Jpeg())));
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -77,7 +68,7 @@ public sealed class UploadTests : IDisposable
     {
         using var client = await AppClient.LoginAsync(_factory);
 
-        var (status, saved, refused) = await Read(await client.UploadManyAsync(
+        var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync(
             ("moving.webp", CraftedImages.AnimatedWebP()),
             ("moving.gif", CraftedImages.AnimatedGif()),
             ("moving.png", CraftedImages.AnimatedPng()),
@@ -100,7 +91,7 @@ public sealed class UploadTests : IDisposable
     {
         using var client = await AppClient.LoginAsync(_factory);
 
-        var (status, _, refused) = await Read(await client.UploadAsync("demo.jpg", CraftedImages.TruncatedJpeg(), "image/jpeg"));
+        var (status, _, refused) = await UploadAnswer.Read(await client.UploadAsync("demo.jpg", CraftedImages.TruncatedJpeg(), "image/jpeg"));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var (subject, reason) = Assert.Single(refused);
@@ -115,7 +106,7 @@ public sealed class UploadTests : IDisposable
     {
         using var client = await AppClient.LoginAsync(_factory);
 
-        var (status, _, refused) = await Read(await client.UploadAsync("bomb.png", CraftedImages.PngBomb(width, height)));
+        var (status, _, refused) = await UploadAnswer.Read(await client.UploadAsync("bomb.png", CraftedImages.PngBomb(width, height)));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var (subject, reason) = Assert.Single(refused);
@@ -131,7 +122,7 @@ public sealed class UploadTests : IDisposable
         using var client = await AppClient.LoginAsync(small._factory);
 
         // A 16×12 picture is 192 pixels: over a limit of 150.
-        var (status, _, refused) = await Read(await client.UploadAsync("small.png", CraftedImages.Png()));
+        var (status, _, refused) = await UploadAnswer.Read(await client.UploadAsync("small.png", CraftedImages.Png()));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("more than the limit of 150", Assert.Single(refused).Reason);
@@ -142,7 +133,7 @@ public sealed class UploadTests : IDisposable
     {
         using var client = await AppClient.LoginAsync(_factory);
 
-        var (_, saved, _) = await Read(await client.UploadAsync("cat.png", CraftedImages.Gif()));
+        var (_, saved, _) = await UploadAnswer.Read(await client.UploadAsync("cat.png", CraftedImages.Gif()));
 
         var id = Assert.Single(saved).GetProperty("id").GetGuid();
         var stored = await StoredAsync(id);
@@ -159,7 +150,7 @@ public sealed class UploadTests : IDisposable
         using var client = await AppClient.LoginAsync(_factory);
         using var landscape = CraftedImages.Marked(500, 375);
 
-        var (_, saved, _) = await Read(await client.UploadAsync("phone.jpg", CraftedImages.JpegWithOrientation(6, landscape), "image/jpeg"));
+        var (_, saved, _) = await UploadAnswer.Read(await client.UploadAsync("phone.jpg", CraftedImages.JpegWithOrientation(6, landscape), "image/jpeg"));
 
         var view = Assert.Single(saved);
         Assert.Equal((375, 500), (view.GetProperty("width").GetInt32(), view.GetProperty("height").GetInt32()));
@@ -173,7 +164,7 @@ public sealed class UploadTests : IDisposable
         using var limited = new UploadTests(new Dictionary<string, string?> { ["ClipSurgery:MaxUploadFiles"] = "2" });
         using var client = await AppClient.LoginAsync(limited._factory);
 
-        var (status, saved, refused) = await Read(await client.UploadManyAsync(
+        var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync(
             ("a.png", CraftedImages.Png()), ("b.png", CraftedImages.Png()), ("c.png", CraftedImages.Png()), ("d.png", CraftedImages.Png())));
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -198,7 +189,7 @@ public sealed class UploadTests : IDisposable
                     p = new Rgb24((byte)random.Next(256), (byte)(y / 4), (byte)random.Next(256));
         });
         var original = CraftedImages.JpegWithOrientation(6, photo);
-        var (_, saved, _) = await Read(await admin.UploadAsync("photo.jpg", original, "image/jpeg"));
+        var (_, saved, _) = await UploadAnswer.Read(await admin.UploadAsync("photo.jpg", original, "image/jpeg"));
         var view = Assert.Single(saved);
         var id = view.GetProperty("id").GetGuid();
         Assert.Equal($"/api/images/{id}/thumbnail", view.GetProperty("thumbnailUrl").GetString());
