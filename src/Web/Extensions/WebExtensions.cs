@@ -103,6 +103,7 @@ public static class WebExtensions
             });
             return next(http);
         });
+        app.UseStatusCodePages(ApiStatusProblems.WriteAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
