@@ -15,6 +15,7 @@ public static class CliApp
             OpinionsCommand.Create(reporter),
             RecordsCommand.Create(reporter),
             RunAllCommand.Create(reporter),
+            DeviceCommand.Create(reporter),
         };
 
     public static Task<int> RunAsync(string[] args, Reporter reporter, CancellationToken ct = default) =>

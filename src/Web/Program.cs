@@ -13,8 +13,11 @@ builder.AddJobs();
 builder.AddClipSurgeryUi();
 
 var app = builder.Build();
+if (!app.LogEngineStartup())
+    return 2;
 app.UseClipSurgery();
 app.Run();
+return 0;
 
 /// <summary>Entry point; public so WebApplicationFactory&lt;Program&gt; can host the app in tests.</summary>
 public partial class Program;

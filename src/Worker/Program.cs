@@ -7,4 +7,8 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.AddClipSurgeryData();
 builder.AddJobs();
 
-builder.Build().Run();
+var host = builder.Build();
+if (!host.LogEngineStartup())
+    return 2;
+host.Run();
+return 0;

@@ -17,7 +17,7 @@ public sealed class EngineSetup
 
     public Option<string?> Vocab { get; } = new("--vocab") { Description = "Local copy of bpe_simple_vocab_16e6.txt.gz (default: downloaded into the models folder)" };
 
-    public Option<string> Device { get; } = new("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
+    public Option<string> Device { get; } = new("--device") { Description = "auto | cpu | cuda | cuda:N", DefaultValueFactory = _ => "auto" };
 
     public Option<bool> AcceptFineTune { get; } = new("--accept-finetune") { Description = "Use a file under an official model name even though its checksum is not the official one" };
 
@@ -50,16 +50,37 @@ public sealed class EngineSetup
         }
         var modelPath = await WithRemedy(() => resolver.ResolveClipAsync(parse.GetValue(Model)!, parse.GetValue(AcceptFineTune), reporter.Downloads(), ct));
         var options = new EngineOptions(device, Path.Combine(modelsDir, "text-cache"));
+        Announce(reporter, options);
         return new Resolved(modelPath, tokenizer, options, modelsDir);
     }
 
-    /// <summary>The <c>--device</c> preference, checked now (CUDA asked for but absent is refused before any model loads).</summary>
+    /// <summary>
+    /// The <c>--device</c> preference, checked now (CUDA asked for but absent, or a GPU number beyond the count, is
+    /// refused before any model loads; so is a libtorch that cannot be loaded, named by its folder).
+    /// </summary>
     public DevicePreference ReadDevice(ParseResult parse)
     {
         var value = parse.GetValue(Device)!;
-        var preference = Flag($"--device {value}", () => ComputeDevice.Parse(value));
-        Flag($"--device {value}", () => ComputeDevice.Resolve(preference));
+        var preference = DeviceFlag(value, () => ComputeDevice.Parse(value));
+        DeviceFlag(value, () => ComputeDevice.Resolve(preference));
         return preference;
+    }
+
+    /// <summary>The start-up line on stderr: device, GPU, libtorch and where it came from, precision (see <see cref="EngineStartup"/>).</summary>
+    public static void Announce(Reporter reporter, EngineOptions options) =>
+        reporter.Info(DeviceFlag(options.Device.ToString(), () => EngineStartup.Report(options.Device, options.Precision)).Line);
+
+    /// <summary>A device refusal restated with <c>--device</c>; a libtorch refusal keeps its folder as the subject.</summary>
+    public static T DeviceFlag<T>(string value, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (EngineInputException e) when (e.Subject.StartsWith("device", StringComparison.Ordinal))
+        {
+            throw new EngineInputException($"--device {value}", e.Reason, e);
+        }
     }
 
     /// <summary>An engine error about a setting, restated with the flag that sets it (the engine's messages name no flags).</summary>

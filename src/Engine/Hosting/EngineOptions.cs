@@ -7,7 +7,7 @@ namespace ClipSurgeryWeb.Engine.Hosting;
 /// limits, and how many images of one run go through the image encoder together.
 /// </summary>
 public sealed record EngineOptions(
-    DevicePreference Device = DevicePreference.Auto,
+    DevicePreference Device = default, // default: DevicePreference.Auto
     string? TextCacheDir = null,
     ImageLimits? Limits = null,
     Precision Precision = Precision.Auto,

@@ -7,7 +7,7 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// Where <see cref="EngineClipEngine"/> finds models and the vocabulary, where it computes, and the images it agrees to
 /// decode (the same limit the uploads were checked against; the default when none is given).
 /// </summary>
-public sealed record EngineClipEngineSettings(string ModelsDir, string VocabPath, DevicePreference Device = DevicePreference.Auto,
+public sealed record EngineClipEngineSettings(string ModelsDir, string VocabPath, DevicePreference Device = default,
     ImageLimits? ImageLimits = null)
 {
     /// <summary>Prompt-ensemble features on disk, per model checksum and label (shared by every worker of a machine).</summary>

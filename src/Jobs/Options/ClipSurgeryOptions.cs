@@ -16,8 +16,18 @@ public sealed class ClipSurgeryOptions
     /// <summary>CLIP's BPE vocabulary (bpe_simple_vocab_16e6.txt.gz).</summary>
     public string VocabPath { get; set; } = "models/bpe_simple_vocab_16e6.txt.gz";
 
-    /// <summary>Where the engine computes: "auto" (CUDA when TorchSharp reports it, else CPU), "cpu" or "cuda".</summary>
+    /// <summary>
+    /// Where the engine computes: "auto" (the first GPU when CUDA is usable, else CPU, and the start-up line says why),
+    /// "cpu", "cuda" (= "cuda:0") or "cuda:N" (one worker process per GPU). CUDA asked for but unusable stops the host
+    /// with the reason.
+    /// </summary>
     public string Device { get; set; } = "auto";
+
+    /// <summary>
+    /// A libtorch lib folder to run on (the -p:TorchBackend=cuda build carries none); empty: the CLIPSURGERY_LIBTORCH
+    /// environment variable, else the bundled libtorch, else the torch/lib folder of the python3 on PATH.
+    /// </summary>
+    public string? LibTorchDir { get; set; }
 
     /// <summary>Folder for the SQLite databases, uploads and results.</summary>
     public string DataDir { get; set; } = "App_Data";
