@@ -10,17 +10,11 @@ namespace ClipSurgeryWeb.Engine.Tests.Hosting;
 /// from <c>CLIPSURGERY_LIBTORCH</c> or from the <c>python3</c> on PATH (a fake one that prints a folder), and
 /// refuses an unusable folder naming it. The libtorch given is the one this test process runs on.
 /// </summary>
-public sealed class LibTorchProcessTests : IDisposable
+public sealed class LibTorchProcessTests(LibTorchProcessTests.CliWithoutLibTorch cli) : IClassFixture<LibTorchProcessTests.CliWithoutLibTorch>, IDisposable
 {
     private readonly TempFolder temp = new("libtorch-process-");
-    private readonly string app;
-    private readonly string libtorch;
-
-    public LibTorchProcessTests()
-    {
-        libtorch = LibTorchRuntime.EnsureLoaded().Folder;
-        app = CopyCliWithoutLibTorch(temp["app"]);
-    }
+    private readonly string app = cli.App;
+    private readonly string libtorch = LibTorchRuntime.EnsureLoaded().Folder;
 
     [Fact]
     public void A_cli_without_libtorch_runs_on_the_folder_named_by_CLIPSURGERY_LIBTORCH()
@@ -96,8 +90,19 @@ public sealed class LibTorchProcessTests : IDisposable
         return new Result(process.ExitCode, output.Result, errors.Result);
     }
 
-    /// <summary>The CLI as the test build has it, minus every native library but TorchSharp's own (libLibTorchSharp.so).</summary>
-    private static string CopyCliWithoutLibTorch(string target)
+    /// <summary>The CLI as the test build has it, minus every native library but TorchSharp's own (libLibTorchSharp.so); copied once per class.</summary>
+    public sealed class CliWithoutLibTorch : IDisposable
+    {
+        private readonly TempFolder folder = new("cli-without-libtorch-");
+
+        public CliWithoutLibTorch() => App = Copy(folder["app"]);
+
+        public string App { get; }
+
+        public void Dispose() => folder.Dispose();
+    }
+
+    private static string Copy(string target)
     {
         var source = AppContext.BaseDirectory;
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
