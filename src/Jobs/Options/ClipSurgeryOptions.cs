@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 
 namespace ClipSurgeryWeb.Jobs.Options;
@@ -18,6 +19,12 @@ public sealed class ClipSurgeryOptions
 
     /// <summary>Where the engine computes: "auto" (CUDA when TorchSharp reports it, else CPU), "cpu" or "cuda".</summary>
     public string Device { get; set; } = "auto";
+
+    /// <summary>
+    /// Images of one explain run that go through the image encoder together (1…256; on CUDA also bounded by the free GPU
+    /// memory). Results are the same as one at a time; larger batches use the GPU better.
+    /// </summary>
+    public int ImageBatchSize { get; set; } = EngineOptions.DefaultImageBatchSize;
 
     /// <summary>Folder for the SQLite databases, uploads and results.</summary>
     public string DataDir { get; set; } = "App_Data";
