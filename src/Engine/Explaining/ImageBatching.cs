@@ -63,8 +63,7 @@ public static class ImageBatching
         return (int)Math.Clamp((long)(bytes * FreeMemoryShare) / bytesPerImage, 1, setting);
     }
 
-    /// <summary>Whether <paramref name="e"/> is the device running out of memory (libtorch's "CUDA out of memory", or the CPU allocator's).</summary>
+    /// <summary>Whether <paramref name="e"/> is the device running out of memory (libtorch's "CUDA out of memory", whatever exception TorchSharp wraps it in, or the CPU allocator's).</summary>
     public static bool IsOutOfMemory(Exception e) =>
-        e is OutOfMemoryException
-        || (e is System.Runtime.InteropServices.ExternalException && e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase));
+        e is OutOfMemoryException || e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
 }
