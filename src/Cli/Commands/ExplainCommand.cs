@@ -117,10 +117,22 @@ public static class ExplainCommand
                     : load with { Open = () => throw new EngineInputException(path, $"another input of this call already writes to {folder}") };
             }).ToList();
 
+            IEnumerable<ExplainOutcome> outcomes;
+            try
+            {
+                outcomes = explainer.ExplainMany(inputs, request, ct);
+            }
+            catch (EngineInputException e)
+            {
+                // The request does not fit this model (a label too long for its context, a resolution too small): no image can run.
+                reporter.Error(e.Subject, e.Reason);
+                return ExitCodes.Unusable;
+            }
+
             int failed = 0;
             var clock = Stopwatch.StartNew();
             // Images are encoded in batches (--image-batch); each is written, and reported, as its batch finishes.
-            foreach (var outcome in explainer.ExplainMany(inputs, request, ct))
+            foreach (var outcome in outcomes)
             {
                 var path = images[outcome.Index];
                 var folder = OutputNames.ImageFolder(outDir, path);
