@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ClipSurgeryWeb.Cli.Terminal;
 using ClipSurgeryWeb.Engine;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 
 namespace ClipSurgeryWeb.Cli.Commands;
@@ -25,6 +26,11 @@ public static class ExplainCommand
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "out" };
         var saveMaps = new Option<bool>("--save-maps") { Description = "Also write maps.safetensors with the raw maps and SAM points" };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this", DefaultValueFactory = _ => ImageLimits.DefaultMaxPixels };
+        var imageBatch = new Option<int>("--image-batch")
+        {
+            Description = $"Images encoded together (1…{ImageBatching.MaxSize}; on CUDA also bounded by free memory)",
+            DefaultValueFactory = _ => EngineOptions.DefaultImageBatchSize,
+        };
 
         var command = new Command("explain", "CLIP Surgery heatmaps (and plain-CLIP maps) for images");
         command.Arguments.Add(images);
@@ -35,14 +41,17 @@ public static class ExplainCommand
         command.Options.Add(output);
         command.Options.Add(saveMaps);
         command.Options.Add(maxPixels);
+        command.Options.Add(imageBatch);
         setup.AddTo(command);
 
         command.SetAction(async (parse, ct) =>
         {
             ExplainRequest request;
             EngineSetup.Resolved engine;
+            int batch;
             try
             {
+                batch = ImageBatching.Checked(parse.GetValue(imageBatch), $"--image-batch {parse.GetValue(imageBatch)}");
                 request = new ExplainRequest(
                     ExplainRequest.SplitList(parse.GetValue(labels)),
                     ExplainRequest.SplitList(parse.GetValue(targets)),
@@ -67,7 +76,8 @@ public static class ExplainCommand
             var outDir = parse.GetValue(output)!;
             try
             {
-                return Run(engine, request, parse.GetValue(images)!, outDir, parse.GetValue(saveMaps), limits, reporter, ct);
+                return Run(engine with { Options = engine.Options with { ImageBatchSize = batch } }, request, parse.GetValue(images)!, outDir,
+                    parse.GetValue(saveMaps), limits, reporter, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -94,23 +104,44 @@ public static class ExplainCommand
 
         using (explainer)
         {
+            explainer.ImageBatchSize = engine.Options.ImageBatchSize;
             reporter.Info($"model {Path.GetFileName(engine.ModelPath)}: {explainer.Model.Config.Architecture}, input {explainer.Model.Visual.InputResolution}, device {explainer.Device}");
-            int failed = 0;
+            // Two inputs writing one folder: the later one fails when its turn comes, before it is decoded.
             var folders = new HashSet<string>(StringComparer.Ordinal);
-            for (int i = 0; i < images.Length; i++)
+            var inputs = images.Select(path =>
             {
-                ct.ThrowIfCancellationRequested();
-                var path = images[i];
                 var folder = OutputNames.ImageFolder(outDir, path);
-                var clock = Stopwatch.StartNew();
+                var load = ExplainInput.FromFile(path, limits);
+                return folders.Add(Path.GetFullPath(folder))
+                    ? load
+                    : load with { Open = () => throw new EngineInputException(path, $"another input of this call already writes to {folder}") };
+            }).ToList();
+
+            IEnumerable<ExplainOutcome> outcomes;
+            try
+            {
+                outcomes = explainer.ExplainMany(inputs, request, ct);
+            }
+            catch (EngineInputException e)
+            {
+                // The request does not fit this model (a label too long for its context, a resolution too small): no image can run.
+                reporter.Error(e.Subject, e.Reason);
+                return ExitCodes.Unusable;
+            }
+
+            int failed = 0;
+            var clock = Stopwatch.StartNew();
+            // Images are encoded in batches (--image-batch); each is written, and reported, as its batch finishes.
+            foreach (var outcome in outcomes)
+            {
+                var path = images[outcome.Index];
+                var folder = OutputNames.ImageFolder(outDir, path);
                 try
                 {
-                    if (!folders.Add(Path.GetFullPath(folder)))
-                        throw new EngineInputException(path, $"another input of this call already writes to {folder}");
+                    var explanation = outcome.Result();
                     using var image = ImageLoader.Load(path, limits);
-                    var explanation = explainer.Explain(image, request, ct);
                     var files = ExplanationWriter.Write(explanation, image, folder, saveMaps);
-                    reporter.Info($"[{i + 1}/{images.Length}] {path}: {files.Count} file(s) in {folder} ({clock.Elapsed.TotalSeconds:F1} s)");
+                    reporter.Info($"[{outcome.Index + 1}/{images.Length}] {path}: {files.Count} file(s) in {folder} ({clock.Elapsed.TotalSeconds:F1} s)");
                 }
                 catch (EngineInputException e)
                 {
@@ -123,6 +154,7 @@ public static class ExplainCommand
                     failed++;
                     reporter.Error(path, e.Message.Split('\n')[0]);
                 }
+                clock.Restart();
             }
             return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
         }

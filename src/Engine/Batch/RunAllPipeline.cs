@@ -116,7 +116,10 @@ public sealed class RunAllPipeline(ClipExplainer explainer, ClipTokenizer tokeni
         return records;
     }
 
-    /// <summary>Plain and Surgery maps of the targets over the whole label set, then single-label maps (with points) at 512.</summary>
+    /// <summary>
+    /// Plain and Surgery maps of the targets over the whole label set, then single-label maps (with points) at 512.
+    /// One image at a time, not <see cref="ClipExplainer.ExplainMany"/>: each image's labels are the words its own opinions found.
+    /// </summary>
     private Explanation Explain(Image<Rgb24> image, IReadOnlyList<string> labels, IReadOnlyList<string> targets, RunAllSettings settings, CancellationToken ct)
     {
         var overLabels = explainer.Explain(image, new ExplainRequest(labels, targets, settings.SurgeryResolution, ExplainMode.Surgery | ExplainMode.Plain), ct);

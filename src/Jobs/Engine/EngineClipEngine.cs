@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
@@ -30,6 +31,9 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
 
     /// <summary>The last image's single-label maps at SAM's point resolution: a Segment right after Explain reuses their points.</summary>
     private (string ImagePath, string ModelSha256, IReadOnlyList<Heatmap> Maps)? lastSingleMaps;
+
+    /// <summary>Explanations a batch made for the images after the one it was called for, by full path, for one spec and model.</summary>
+    private (string Key, Dictionary<string, Explanation> Explanations)? ahead;
 
     public IReadOnlyList<string> OfficialClipModels { get; } = ModelCatalog.Clip.Select(m => m.Name).ToArray();
 
@@ -97,20 +101,56 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         new ModelDownloader(http).DownloadAsync(official, modelsDir, relay, ct).GetAwaiter().GetResult();
     }
 
-    public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct) =>
+        Explain(spec, imagePath, [], outputDir, onFile, ct);
+
+    /// <summary>
+    /// Explains this image, encoding it in one batch with the next images of its run (up to the batch size) unless an
+    /// earlier call already did: their explanations wait here (small: token grids) until their own calls write them.
+    /// </summary>
+    public void Explain(ExplainSpec spec, string imagePath, IReadOnlyList<string> nextImages, string outputDir, Action<string> onFile, CancellationToken ct)
     {
         var request = new ExplainRequest(spec.Labels, spec.Targets, spec.Resolution, ExplainModes.Parse(string.Join(",", spec.Modes)));
         lock (gate)
         {
             var clip = Clip(spec.ModelPath, ct);
             using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
-            var explanation = clip.Explain(image, request, ct);
+            var explanation = ExplainedAhead(spec, clip, imagePath) ?? ExplainWithNext(spec, request, clip, imagePath, image, nextImages, ct);
             var single = explanation.Maps.Where(m => m.Mode == ExplainMode.Single && m.Resolution == TextSegmenter.PointResolution).ToList();
             lastSingleMaps = single.Count > 0 ? (Path.GetFullPath(imagePath), clip.ModelSha256, single) : null;
             Directory.CreateDirectory(outputDir);
             ExplanationWriter.WriteFiles(explanation, image, outputDir, saveMaps: true, onFile);
         }
     }
+
+    /// <summary>This image's explanation when the batch of an earlier call made it for the same spec and model (taken once).</summary>
+    private Explanation? ExplainedAhead(ExplainSpec spec, ClipExplainer clip, string imagePath)
+    {
+        if (ahead is { } ready && ready.Key == AheadKey(spec, clip) && ready.Explanations.Remove(Path.GetFullPath(imagePath), out var explanation))
+            return explanation;
+        ahead = null;
+        return null;
+    }
+
+    /// <summary>
+    /// This image (already decoded) and the next ones of its run in one <see cref="ClipExplainer.ExplainMany"/>; keeps the
+    /// others' explanations for their calls. One that fails is not kept: its own call explains it again and fails there.
+    /// </summary>
+    private Explanation ExplainWithNext(ExplainSpec spec, ExplainRequest request, ClipExplainer clip, string imagePath, Image<Rgb24> image,
+        IReadOnlyList<string> nextImages, CancellationToken ct)
+    {
+        var full = Path.GetFullPath(imagePath);
+        var next = nextImages.Select(Path.GetFullPath).Where(p => p != full).Distinct().Take(clip.ImageBatchSize - 1).ToList();
+        var inputs = new List<ExplainInput> { ExplainInput.FromImage(full, image) };
+        inputs.AddRange(next.Select(p => ExplainInput.FromFile(p, settings.ImageLimits ?? ImageLimits.Default)));
+        var outcomes = clip.ExplainMany(inputs, request, ct).ToList();
+        logger?.LogInformation("Explained {Count} image(s) of a run in one call (encoder batches of up to {BatchSize}) on {Device}",
+            outcomes.Count, clip.ImageBatchSize, clip.Device);
+        ahead = (AheadKey(spec, clip), outcomes.Skip(1).Where(o => o.Error is null).ToDictionary(o => o.Input.Name, o => o.Explanation!));
+        return outcomes[0].Result();
+    }
+
+    private static string AheadKey(ExplainSpec spec, ClipExplainer clip) => JsonSerializer.Serialize(new { clip.ModelSha256, spec });
 
     public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
     {
@@ -160,7 +200,9 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             return explainer;
         explainer?.Dispose();
         explainer = null;
+        ahead = null;
         explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir));
+        explainer.ImageBatchSize = settings.ImageBatchSize;
         return explainer;
     }
 

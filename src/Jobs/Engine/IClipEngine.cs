@@ -30,6 +30,15 @@ public interface IClipEngine
     /// </summary>
     void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct);
 
+    /// <summary>
+    /// <see cref="Explain(ExplainSpec, string, string, Action{string}, CancellationToken)"/> for one image of a run, told
+    /// the run's images that come after it with the same spec (<paramref name="nextImages"/>, in order): an engine that
+    /// encodes images in batches may encode some of them together with this one now, and write each when its own call
+    /// comes. Only this image's files are written and announced. The default explains this image alone.
+    /// </summary>
+    void Explain(ExplainSpec spec, string imagePath, IReadOnlyList<string> nextImages, string outputDir, Action<string> onFile, CancellationToken ct) =>
+        Explain(spec, imagePath, outputDir, onFile, ct);
+
     /// <summary>CLIP opinions (gradient ascent) for one image: writes tokens.csv (Token,Frequency) and words.txt.</summary>
     OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct);
 

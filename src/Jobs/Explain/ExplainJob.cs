@@ -2,6 +2,7 @@ using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
+using ClipSurgeryWeb.Jobs.Storage;
 using Hangfire;
 
 namespace ClipSurgeryWeb.Jobs.Explain;
@@ -12,7 +13,7 @@ namespace ClipSurgeryWeb.Jobs.Explain;
 /// </summary>
 [Queue(Queues.Gpu)]
 [AutomaticRetry(Attempts = 3)]
-public sealed class ExplainJob(RunLoop loop, IClipEngine engine, ModelCatalog models)
+public sealed class ExplainJob(RunLoop loop, IClipEngine engine, ModelCatalog models, FileStore files)
 {
     public Task RunAsync(Guid id, CancellationToken ct) =>
         loop.RunAsync(id, JobRunKind.Explain, ct, work =>
@@ -25,7 +26,7 @@ public sealed class ExplainJob(RunLoop loop, IClipEngine engine, ModelCatalog mo
             var expected = Math.Max(1, settings.Targets.Count * settings.Modes.Count);
             var written = 0;
             work.SetStage("explain", 0);
-            engine.Explain(spec, work.ImagePath, work.OutputDir, file =>
+            engine.Explain(spec, work.ImagePath, ImagesAfter(work), work.OutputDir, file =>
             {
                 work.AddFile(file);
                 work.Report(explainShare * Math.Min(0.99, ++written / (double)expected));
@@ -42,4 +43,11 @@ public sealed class ExplainJob(RunLoop loop, IClipEngine engine, ModelCatalog mo
                 work.Report(explainShare + (1 - explainShare) * Math.Min(0.99, ++masks / (2.0 * settings.Targets.Count)));
             }, work.Token);
         });
+
+    /// <summary>The run's images after this one that are still to explain (not done, failed or cancelled), in run order.</summary>
+    private List<string> ImagesAfter(ImageWork work) => work.Run.Images
+        .Where(i => i.Order > work.Item.Order && i.Status is (JobImageStatus.Pending or JobImageStatus.Running) && i.Image is not null)
+        .OrderBy(i => i.Order)
+        .Select(i => files.UploadPath(i.Image!.Id, i.Image.Extension))
+        .ToList();
 }

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Jobs.Engine;
@@ -38,7 +39,8 @@ public static class JobsExtensions
             options.ModelsPath(builder.Environment.ContentRootPath),
             options.VocabularyPath(builder.Environment.ContentRootPath),
             ComputeDevice.Parse(options.Device),
-            options.ImageLimits));
+            options.ImageLimits,
+            ImageBatching.Checked(options.ImageBatchSize, $"{ClipSurgeryOptions.Section}:{nameof(ClipSurgeryOptions.ImageBatchSize)}")));
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelChecksums>();
         services.AddHostedService<ModelChecksumWorker>();

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 
 namespace ClipSurgeryWeb.Jobs.Options;
@@ -28,6 +29,12 @@ public sealed class ClipSurgeryOptions
     /// environment variable, else the bundled libtorch, else the torch/lib folder of the python3 on PATH.
     /// </summary>
     public string? LibTorchDir { get; set; }
+
+    /// <summary>
+    /// Images of one explain run that go through the image encoder together (1…256; on CUDA also bounded by the free GPU
+    /// memory). Results are the same as one at a time; larger batches use the GPU better.
+    /// </summary>
+    public int ImageBatchSize { get; set; } = EngineOptions.DefaultImageBatchSize;
 
     /// <summary>Folder for the SQLite databases, uploads and results.</summary>
     public string DataDir { get; set; } = "App_Data";

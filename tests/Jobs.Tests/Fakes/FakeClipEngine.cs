@@ -104,6 +104,17 @@ public sealed class FakeClipEngine : IClipEngine
         File.Move(target + ".part", target, overwrite: true);
     }
 
+    /// <summary>Every explain call's image and the run's images it was told come next, in call order.</summary>
+    public IReadOnlyList<(string ImagePath, IReadOnlyList<string> NextImages)> ExplainNextImages => _explainNext.ToArray();
+
+    private readonly ConcurrentQueue<(string ImagePath, IReadOnlyList<string> NextImages)> _explainNext = new();
+
+    public void Explain(ExplainSpec spec, string imagePath, IReadOnlyList<string> nextImages, string outputDir, Action<string> onFile, CancellationToken ct)
+    {
+        _explainNext.Enqueue((imagePath, nextImages.ToArray()));
+        Explain(spec, imagePath, outputDir, onFile, ct);
+    }
+
     public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
     {
         _explainSpecs.Enqueue(spec);
