@@ -38,7 +38,8 @@ public static class JobsExtensions
             options.ModelsPath(builder.Environment.ContentRootPath),
             options.VocabularyPath(builder.Environment.ContentRootPath),
             ComputeDevice.Parse(options.Device),
-            options.ImageLimits));
+            options.ImageLimits,
+            Precisions.Parse(options.Precision)));
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelChecksums>();
         services.AddHostedService<ModelChecksumWorker>();

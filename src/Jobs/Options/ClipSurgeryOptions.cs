@@ -19,6 +19,12 @@ public sealed class ClipSurgeryOptions
     /// <summary>Where the engine computes: "auto" (CUDA when TorchSharp reports it, else CPU), "cpu" or "cuda".</summary>
     public string Device { get; set; } = "auto";
 
+    /// <summary>
+    /// The precision runs compute in unless a run asks for another: "auto" (fp16 on a GPU, fp32 on a CPU), "fp32",
+    /// "fp16" or "bf16". SAM always runs fp32.
+    /// </summary>
+    public string Precision { get; set; } = "auto";
+
     /// <summary>Folder for the SQLite databases, uploads and results.</summary>
     public string DataDir { get; set; } = "App_Data";
 
