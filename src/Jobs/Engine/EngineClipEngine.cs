@@ -180,6 +180,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         }
     }
 
+    /// <summary>SAM stays fp32 whatever the run's precision: only CLIP follows OpenAI's half-precision recipe.</summary>
     private SamModel Sam(string path, TorchSharp.torch.Device device)
     {
         var full = Path.GetFullPath(path);
