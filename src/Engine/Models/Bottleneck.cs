@@ -63,7 +63,8 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     {
         if (x.dtype == ScalarType.Float32)
             return downsample.forward(x);
-        var layers = downsample.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();   // "-1" avgpool, "0" conv, "1" bn
-        return MixedPrecision.InFloat32(layers[1].forward(layers[0].forward(x)), layers[2].forward);
+        var layers = downsample.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
+        var conv = layers["0"].forward(layers["-1"].forward(x));   // avgpool, then the 1×1 conv
+        return MixedPrecision.InFloat32(conv, layers["1"].forward);
     }
 }
