@@ -19,6 +19,8 @@ public sealed class EngineSetup
 
     public Option<string> Device { get; } = new("--device") { Description = "auto | cpu | cuda | cuda:N", DefaultValueFactory = _ => "auto" };
 
+    public Option<string> Precision { get; } = new("--precision") { Description = "auto | fp32 | fp16 | bf16 (auto: fp16 on a GPU, fp32 on a CPU; SAM always runs fp32)", DefaultValueFactory = _ => "auto" };
+
     public Option<bool> AcceptFineTune { get; } = new("--accept-finetune") { Description = "Use a file under an official model name even though its checksum is not the official one" };
 
     public void AddTo(Command command)
@@ -27,6 +29,7 @@ public sealed class EngineSetup
         command.Options.Add(ModelsDir);
         command.Options.Add(Vocab);
         command.Options.Add(Device);
+        command.Options.Add(Precision);
         command.Options.Add(AcceptFineTune);
     }
 
@@ -36,6 +39,7 @@ public sealed class EngineSetup
     {
         var modelsDir = parse.GetValue(ModelsDir)!;
         var device = ReadDevice(parse);
+        var precision = ReadPrecision(parse);
         using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
         var resolver = new ModelResolver(modelsDir, new ModelDownloader(http));
         var vocabPath = await WithRemedy(() => resolver.ResolveVocabularyAsync(parse.GetValue(Vocab), reporter.Downloads(), ct));
@@ -49,7 +53,7 @@ public sealed class EngineSetup
             throw new EngineInputException(vocabPath, e.Message, e);
         }
         var modelPath = await WithRemedy(() => resolver.ResolveClipAsync(parse.GetValue(Model)!, parse.GetValue(AcceptFineTune), reporter.Downloads(), ct));
-        var options = new EngineOptions(device, Path.Combine(modelsDir, "text-cache"));
+        var options = new EngineOptions(device, Path.Combine(modelsDir, "text-cache")) { Precision = precision };
         Announce(reporter, options);
         return new Resolved(modelPath, tokenizer, options, modelsDir);
     }
@@ -81,6 +85,13 @@ public sealed class EngineSetup
         {
             throw new EngineInputException($"--device {value}", e.Reason, e);
         }
+    }
+
+    /// <summary>The <c>--precision</c> asked for (resolved against the device when the model loads).</summary>
+    public Precision ReadPrecision(ParseResult parse)
+    {
+        var value = parse.GetValue(Precision)!;
+        return Flag($"--precision {value}", () => Precisions.Parse(value));
     }
 
     /// <summary>An engine error about a setting, restated with the flag that sets it (the engine's messages name no flags).</summary>

@@ -164,6 +164,7 @@ public static class RunAllCommand
         }
     }
 
+    /// <summary>SAM runs fp32 whatever <c>--precision</c> says (only CLIP follows OpenAI's half-precision recipe).</summary>
     private static SamModel LoadSam(string path, DevicePreference device)
     {
         try

@@ -91,6 +91,7 @@ public static class SegmentCommand
         return command;
     }
 
+    /// <summary>SAM runs fp32 whatever <c>--precision</c> says (only CLIP follows OpenAI's half-precision recipe).</summary>
     private static SamModel LoadSam(string path, TorchSharp.torch.Device device)
     {
         try

@@ -41,13 +41,21 @@ public sealed class ClipExplainer : IDisposable
 
     public Device Device { get; }
 
+    /// <summary>The precision the model runs in, resolved against the device (never <see cref="Precision.Auto"/>).</summary>
+    public Precision Precision => Model.Precision;
+
     public PromptEnsemble Text => text;
 
     public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options) =>
-        Load(checkpointPath, tokenizer, ComputeDevice.Resolve(options.Device), options.TextCacheDir);
+        Load(checkpointPath, tokenizer, ComputeDevice.Resolve(options.Device), options.TextCacheDir, options.Precision);
 
-    /// <summary>Loads the model onto <paramref name="device"/>; when any step fails (a device that refuses it), the model is disposed before the error goes on.</summary>
-    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, Device device, string? textCacheDir)
+    /// <summary>
+    /// Loads the model onto <paramref name="device"/> in <paramref name="precision"/> (auto: fp16 on CUDA, fp32 on a
+    /// CPU; <see cref="ClipModel.ToPrecision"/>); when any step fails (a device that refuses it), the model is
+    /// disposed before the error goes on.
+    /// </summary>
+    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, Device device, string? textCacheDir,
+        Precision precision = Precision.Auto)
     {
         var sha = FileChecksum.Sha256(checkpointPath);
         ClipModel model;
@@ -56,6 +64,7 @@ public sealed class ClipExplainer : IDisposable
         try
         {
             model.to(device);
+            model.ToPrecision(Precisions.Resolve(precision, device));
             var text = new PromptEnsemble(model, sha, tokenizer, new TextFeatureCache(textCacheDir));
             return new ClipExplainer(model, checkpointPath, sha, device, text);
         }

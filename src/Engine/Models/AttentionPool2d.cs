@@ -65,7 +65,7 @@ public sealed class AttentionPool2d : nn.Module<Tensor, Tensor>
         int side = (int)x.shape[2];
         x = x.reshape(x.shape[0], x.shape[1], -1).permute(0, 2, 1);   // [B, C, H, W] -> [B, HW, C]
         x = torch.cat([x.mean([1], keepdim: true), x], 1);             // [B, 1+HW, C]
-        return x + positions.ForSide(side);
+        return x + MixedPrecision.As(positions.ForSide(side), x.dtype);   // fp32 table, cast as OpenAI's .to(x.dtype)
     }
 
     private Tensor Heads(Tensor x) => AttentionHeads.Split(x, heads);

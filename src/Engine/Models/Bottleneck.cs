@@ -50,11 +50,21 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var identity = downsample is null ? x : downsample.forward(x);
-        var o = relu1.forward(bn1.forward(conv1.forward(x)));
-        o = relu2.forward(bn2.forward(conv2.forward(o)));
+        var identity = downsample is null ? x : Shortcut(downsample, x);
+        var o = relu1.forward(MixedPrecision.InFloat32(conv1.forward(x), bn1.forward));
+        o = relu2.forward(MixedPrecision.InFloat32(conv2.forward(o), bn2.forward));
         o = avgpool.forward(o);
-        o = bn3.forward(conv3.forward(o));
+        o = MixedPrecision.InFloat32(conv3.forward(o), bn3.forward);
         return relu3.forward(o + identity).MoveToOuterDisposeScope();
+    }
+
+    /// <summary><c>downsample</c>: avgpool, 1×1 conv (in the model's type), BatchNorm in fp32; on fp32 the Sequential as it is.</summary>
+    private static Tensor Shortcut(Sequential downsample, Tensor x)
+    {
+        if (x.dtype == ScalarType.Float32)
+            return downsample.forward(x);
+        var layers = downsample.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
+        var conv = layers["0"].forward(layers["-1"].forward(x));   // avgpool, then the 1×1 conv
+        return MixedPrecision.InFloat32(conv, layers["1"].forward);
     }
 }

@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Hosting;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,7 +18,7 @@ public sealed class ClipModel : nn.Module
     private readonly Embedding token_embedding;
     private readonly Parameter positional_embedding;
     private readonly LayerNorm ln_final;
-    private readonly Parameter text_projection;
+    private Parameter text_projection;
     private readonly Parameter logit_scale;
 
     public ClipModel(ClipConfig config) : base(nameof(ClipModel))
@@ -29,7 +30,7 @@ public sealed class ClipModel : nn.Module
         transformer = new Transformer(config.TransformerWidth, config.TransformerLayers, config.TransformerHeads, causal: true);
         token_embedding = nn.Embedding(config.VocabSize, config.TransformerWidth);
         positional_embedding = new Parameter(torch.zeros(config.ContextLength, config.TransformerWidth));
-        ln_final = nn.LayerNorm(config.TransformerWidth);
+        ln_final = new LayerNorm(config.TransformerWidth);
         text_projection = new Parameter(torch.zeros(config.TransformerWidth, config.EmbedDim));
         logit_scale = new Parameter(torch.zeros([]));
         RegisterComponents();
@@ -39,6 +40,12 @@ public sealed class ClipModel : nn.Module
     public ClipConfig Config { get; }
 
     public VisualEncoder Visual => visual;
+
+    /// <summary>The precision the weights are in: fp32 as loaded, fp16 or bf16 after <see cref="ToPrecision"/>.</summary>
+    public Precision Precision { get; private set; } = Precision.Fp32;
+
+    /// <summary>The type the towers' matrix work runs in (OpenAI's <c>dtype</c>); inputs are cast to it, features leave as fp32.</summary>
+    public ScalarType ComputeType => Precisions.ScalarType(Precision);
 
     /// <summary>The token embedding table <c>[vocab, width]</c> (gradient ascent multiplies one-hot sequences by it).</summary>
     public Tensor TokenEmbeddingWeight => token_embedding.weight!;
@@ -70,11 +77,47 @@ public sealed class ClipModel : nn.Module
         return model;
     }
 
+    /// <summary>
+    /// OpenAI's <c>convert_weights</c> (what <c>clip.load</c> does on CUDA) for fp16 or bf16: the weights and biases of
+    /// every Conv2d and Linear, attention's <c>in_proj_weight</c>/<c>in_proj_bias</c>, <c>text_projection</c> and
+    /// <c>visual.proj</c> go to the half type; the token embedding, position and class embeddings, LayerNorm, BatchNorm
+    /// and <c>logit_scale</c> stay fp32. Converts from fp32 only (a model is loaded fp32); fp32 itself changes nothing.
+    /// </summary>
+    public void ToPrecision(Precision precision)
+    {
+        if (precision == Precision.Auto)
+            throw new ArgumentException("resolve auto against the device first (Precisions.Resolve)", nameof(precision));
+        if (precision == Precision)
+            return;
+        if (Precision != Precision.Fp32)
+            throw new InvalidOperationException($"the model is {Precisions.Name(Precision)}; load it again for {Precisions.Name(precision)}");
+
+        var dtype = Precisions.ScalarType(precision);
+        foreach (var module in modules().ToList())
+        {
+            switch (module)
+            {
+                case Linear or Conv1d or Conv2d:
+                    MixedPrecision.ConvertLayer(module, dtype);
+                    break;
+                case MultiheadAttention attention:
+                    attention.ConvertWeights(dtype);
+                    break;
+                case VisionTransformer vit:
+                    vit.ConvertWeights(dtype);
+                    break;
+            }
+        }
+        text_projection = MixedPrecision.Convert(text_projection, dtype);
+        ConditionallyRegisterParameter(nameof(text_projection), text_projection);
+        Precision = precision;
+    }
+
     /// <summary>Text features for token ids <c>[B, 77]</c>: EOT position (argmax id) of <c>ln_final</c>, <c>@ text_projection</c>.</summary>
     public Tensor EncodeText(Tensor tokens)
     {
         using var scope = torch.NewDisposeScope();
-        var x = token_embedding.forward(tokens);            // [B, L, W]
+        var x = token_embedding.forward(tokens);            // [B, L, W], fp32 (the table stays fp32)
         var eot = tokens.argmax(-1);                        // [B]
         return EncodeTokenEmbeddings(x, eot).MoveToOuterDisposeScope();
     }
@@ -84,15 +127,18 @@ public sealed class ClipModel : nn.Module
     /// feature taken at <paramref name="featureIndex"/> <c>[B]</c>. Returns <c>[B, D]</c>.
     /// The attention is causal, so no position after the last feature index can change a feature: the sequence is
     /// cut there (prompts are ~10 of the 77 positions), which gives the same numbers several times faster.
+    /// The embeddings (fp32, from the fp32 table) are cast to the model's type, as OpenAI's
+    /// <c>token_embedding(text).type(self.dtype)</c>; the features leave as fp32.
     /// </summary>
     public Tensor EncodeTokenEmbeddings(Tensor embeddings, Tensor featureIndex)
     {
         using var scope = torch.NewDisposeScope();
         long length = Math.Min(featureIndex.max().item<long>() + 1, embeddings.shape[1]);
-        var x = embeddings[.., ..(int)length] + positional_embedding[..(int)length];   // [B, L', W]
+        var dtype = ComputeType;
+        var x = MixedPrecision.As(embeddings[.., ..(int)length], dtype) + MixedPrecision.As(positional_embedding[..(int)length], dtype);   // [B, L', W]
         x = transformer.forward(x);
         x = ln_final.forward(x);
         var rows = torch.arange(x.shape[0], device: x.device);
-        return x[rows, featureIndex].matmul(text_projection).MoveToOuterDisposeScope();   // [B, W] @ [W, D] -> [B, D]
+        return MixedPrecision.Float32(x[rows, featureIndex].matmul(text_projection)).MoveToOuterDisposeScope();   // [B, W] @ [W, D] -> [B, D]
     }
 }

@@ -56,21 +56,28 @@ public sealed class ModifiedResNet : VisualEncoder
     public override Tensor EncodePlain(Tensor image)
     {
         using var scope = torch.NewDisposeScope();
-        return attnpool.forward(Trunk(image)).MoveToOuterDisposeScope();
+        return MixedPrecision.Float32(attnpool.forward(Trunk(image))).MoveToOuterDisposeScope();
     }
 
     public override Tensor EncodeSurgery(Tensor image)
     {
         using var scope = torch.NewDisposeScope();
-        return attnpool.ForwardSurgery(Trunk(image)).MoveToOuterDisposeScope();
+        return MixedPrecision.Float32(attnpool.ForwardSurgery(Trunk(image))).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Stem and the four stages: <c>[B, 3, R, R]</c> -> <c>[B, 32·width, R/32, R/32]</c>.</summary>
+    /// <summary>The type the tower computes in: its first convolution's (OpenAI's <c>x.type(self.conv1.weight.dtype)</c>).</summary>
+    public override ScalarType ComputeType => conv1.weight!.dtype;
+
+    /// <summary>
+    /// Stem and the four stages: <c>[B, 3, R, R]</c> -> <c>[B, 32·width, R/32, R/32]</c>. The image is cast to the
+    /// tower's type; BatchNorm keeps fp32 weights and computes in fp32 (<see cref="MixedPrecision.InFloat32"/>).
+    /// </summary>
     private Tensor Trunk(Tensor x)
     {
-        x = relu1.forward(bn1.forward(conv1.forward(x)));
-        x = relu2.forward(bn2.forward(conv2.forward(x)));
-        x = relu3.forward(bn3.forward(conv3.forward(x)));
+        x = MixedPrecision.As(x, ComputeType);
+        x = relu1.forward(MixedPrecision.InFloat32(conv1.forward(x), bn1.forward));
+        x = relu2.forward(MixedPrecision.InFloat32(conv2.forward(x), bn2.forward));
+        x = relu3.forward(MixedPrecision.InFloat32(conv3.forward(x), bn3.forward));
         x = avgpool.forward(x);
         x = layer1.forward(x);
         x = layer2.forward(x);

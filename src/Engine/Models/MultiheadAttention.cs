@@ -9,11 +9,15 @@ namespace ClipSurgeryWeb.Engine.Models;
 /// <c>nn.MultiheadAttention</c> as CLIP's residual blocks hold it (<c>in_proj_weight</c>, <c>in_proj_bias</c>,
 /// <c>out_proj</c>), working batch-first on <c>[B, L, C]</c>; the reference's <c>[L, B, C]</c> layout gives the same numbers.
 /// Besides plain self-attention it computes CLIP Surgery's dual path (<see cref="ForwardDual"/>) from the same weights.
+/// In half precision the softmax still accumulates in fp32: every <c>scaled_dot_product_attention</c> backend does
+/// (CUDA flash / memory-efficient kernels keep the running max and sum in fp32; the CPU flash kernel uses fp32 as its
+/// accumulate type; the math fallback upcasts fp16/bf16 to fp32 unless <c>allow_fp16_bf16_reduction_math_sdp</c> is
+/// set, which we never do), as PyTorch's half softmax in the reference's <c>nn.MultiheadAttention</c> does on CUDA.
 /// </summary>
 public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter in_proj_weight;
-    private readonly Parameter in_proj_bias;
+    private Parameter in_proj_weight;
+    private Parameter in_proj_bias;
     private readonly Linear out_proj;
 
     private readonly int heads;
@@ -54,6 +58,18 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         var xNew = out_proj.forward(AttentionHeads.Merge(vv));
         var xOri = out_proj.forward(AttentionHeads.Merge(ori));
         return (xNew.MoveToOuterDisposeScope(), xOri.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// OpenAI's <c>convert_weights</c> for <c>nn.MultiheadAttention</c>: <c>in_proj_weight</c> and <c>in_proj_bias</c>
+    /// to <paramref name="dtype"/> (<c>out_proj</c> is a Linear, converted as one).
+    /// </summary>
+    internal void ConvertWeights(ScalarType dtype)
+    {
+        in_proj_weight = MixedPrecision.Convert(in_proj_weight, dtype);
+        ConditionallyRegisterParameter(nameof(in_proj_weight), in_proj_weight);
+        in_proj_bias = MixedPrecision.Convert(in_proj_bias, dtype);
+        ConditionallyRegisterParameter(nameof(in_proj_bias), in_proj_bias);
     }
 
     private (Tensor Q, Tensor K, Tensor V) ProjectHeads(Tensor x)

@@ -15,12 +15,12 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
     public ResidualAttentionBlock(int width, int heads, bool causal) : base(nameof(ResidualAttentionBlock))
     {
         attn = new MultiheadAttention(width, heads, causal);
-        ln_1 = nn.LayerNorm(width);
+        ln_1 = new LayerNorm(width);
         mlp = nn.Sequential(
             ("c_fc", nn.Linear(width, width * 4)),
             ("gelu", new QuickGELU()),
             ("c_proj", nn.Linear(width * 4, width)));
-        ln_2 = nn.LayerNorm(width);
+        ln_2 = new LayerNorm(width);
         RegisterComponents();
     }
 

@@ -20,7 +20,7 @@ public sealed class VisionTransformer : VisualEncoder
     private readonly LayerNorm ln_pre;
     private readonly Transformer transformer;
     private readonly LayerNorm ln_post;
-    private readonly Parameter proj;
+    private Parameter proj;
 
     private readonly int patchSize;
     private readonly PositionalEmbeddingCache positions;
@@ -31,9 +31,9 @@ public sealed class VisionTransformer : VisualEncoder
         conv1 = nn.Conv2d(3, width, kernel_size: patchSize, stride: patchSize, bias: false);
         class_embedding = new Parameter(torch.zeros(width));
         positional_embedding = new Parameter(torch.zeros((inputResolution / patchSize) * (inputResolution / patchSize) + 1, width));
-        ln_pre = nn.LayerNorm(width);
+        ln_pre = new LayerNorm(width);
         transformer = new Transformer(width, layers, heads, causal: false);
-        ln_post = nn.LayerNorm(width);
+        ln_post = new LayerNorm(width);
         proj = new Parameter(torch.zeros(width, outputDim));
         RegisterComponents();
 
@@ -50,16 +50,16 @@ public sealed class VisionTransformer : VisualEncoder
         var x = Embed(image, out var side);
         if (side != PositionalEmbeddingCache.SideOf(positional_embedding))
             throw new EngineInputException("resolution", $"plain CLIP on a ViT is only defined at the model's own {InputResolution}×{InputResolution} (got {side * patchSize})");
-        x = ln_pre.forward(x + positional_embedding);
+        x = ln_pre.forward(x + MixedPrecision.As(positional_embedding, x.dtype));
         x = transformer.forward(x);
-        return (ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();   // [B, 1+N, D]
+        return MixedPrecision.Float32(ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();   // [B, 1+N, D]
     }
 
     public override Tensor EncodeSurgery(Tensor image)
     {
         using var scope = torch.NewDisposeScope();
         var x = Embed(image, out var side);
-        x = ln_pre.forward(x + positions.ForSide(side));
+        x = ln_pre.forward(x + MixedPrecision.As(positions.ForSide(side), x.dtype));   // interpolated in fp32, then cast
 
         var blocks = transformer.Blocks;
         int firstDual = Math.Max(0, blocks.Count - SurgeryBlocks);
@@ -72,16 +72,29 @@ public sealed class VisionTransformer : VisualEncoder
 
         // Class token from the original path, image tokens from the new path.
         x = torch.cat([xOri![.., ..1], x[.., 1..]], 1);                       // [B, 1+N, C]
-        return (ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();   // [B, 1+N, D]
+        return MixedPrecision.Float32(ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();   // [B, 1+N, D]
     }
 
-    /// <summary>Patchify and prepend the class embedding: <c>[B, 3, R, R]</c> -> <c>[B, 1+N, C]</c>.</summary>
+    /// <summary>The type the tower computes in: its patch convolution's (OpenAI's <c>dtype</c> property).</summary>
+    public override ScalarType ComputeType => conv1.weight!.dtype;
+
+    /// <summary>OpenAI's <c>convert_weights</c> for this tower's own parameter: <c>proj</c> to <paramref name="dtype"/>.</summary>
+    internal void ConvertWeights(ScalarType dtype)
+    {
+        proj = MixedPrecision.Convert(proj, dtype);
+        ConditionallyRegisterParameter(nameof(proj), proj);
+    }
+
+    /// <summary>
+    /// Patchify and prepend the class embedding: <c>[B, 3, R, R]</c> -> <c>[B, 1+N, C]</c>. The image is cast to the
+    /// tower's type and the (fp32) class embedding to the patches' type, as OpenAI's <c>forward</c> does.
+    /// </summary>
     private Tensor Embed(Tensor image, out int side)
     {
-        var x = conv1.forward(image);                               // [B, C, S, S]
+        var x = conv1.forward(MixedPrecision.As(image, ComputeType));   // [B, C, S, S]
         side = (int)x.shape[^1];
         x = x.reshape(x.shape[0], x.shape[1], -1).permute(0, 2, 1); // [B, C, S, S] -> [B, S², C]
-        var cls = class_embedding.expand(x.shape[0], 1, -1);        // [C] -> [B, 1, C]
+        var cls = MixedPrecision.As(class_embedding, x.dtype).expand(x.shape[0], 1, -1);   // [C] -> [B, 1, C]
         return torch.cat([cls, x], 1);                              // [B, 1+S², C]
     }
 

@@ -12,6 +12,9 @@ public abstract class VisualEncoder(string name) : nn.Module<Tensor, Tensor>(nam
     /// <summary>The resolution the checkpoint was trained at.</summary>
     public abstract int InputResolution { get; }
 
+    /// <summary>The type the tower's matrix work runs in (fp32, or fp16/bf16 after <see cref="ClipModel.ToPrecision"/>); its outputs are fp32.</summary>
+    public abstract ScalarType ComputeType { get; }
+
     /// <summary>Plain CLIP: all tokens through the original architecture.</summary>
     public abstract Tensor EncodePlain(Tensor image);
 

@@ -14,6 +14,9 @@ namespace ClipSurgeryWeb.Engine.Opinions;
 /// (the reference's <c>clipga/runclipga.py</c>). Per step: random views of the image → pooled image features;
 /// hard Gumbel-softmax tokens → text features; loss <c>−100 · mean cos</c> per sample; Adam on the logits.
 /// Every check-in decodes the samples and counts their words.
+/// On a half-precision model (<see cref="ClipModel.ToPrecision"/>) the logits and Adam's state stay fp32, the one-hot
+/// × token-embedding product is fp32 (the table stays fp32, as in OpenAI's recipe) and is cast to the model's type
+/// inside the text tower, and both towers hand back fp32 features, so the loss and its gradient start in fp32.
 /// Not thread-safe; one run at a time per model (TorchSharp dispose scopes are per thread, and the run freezes the
 /// model's parameters while it lasts).
 /// </summary>

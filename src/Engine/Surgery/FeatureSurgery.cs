@@ -5,7 +5,9 @@ namespace ClipSurgeryWeb.Engine.Surgery;
 
 /// <summary>
 /// CLIP Surgery's feature surgery: similarities between image tokens <c>[B, 1+N, C]</c> and text features
-/// <c>[T, C]</c>, as the reference's <c>clip_feature_surgery</c> computes them.
+/// <c>[T, C]</c>, as the reference's <c>clip_feature_surgery</c> computes them. Always in fp32, whatever the model's
+/// precision: the encoders and the prompt ensemble hand back fp32 features (OpenAI's recipe keeps this arithmetic,
+/// its softmax included, out of half precision).
 /// </summary>
 public static class FeatureSurgery
 {

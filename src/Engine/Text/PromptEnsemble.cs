@@ -8,7 +8,9 @@ namespace ClipSurgeryWeb.Engine.Text;
 /// <summary>
 /// Text features as the reference's <c>encode_text_with_prompt_ensemble</c>: per label, the templates → encode →
 /// L2-normalise each → mean → L2-normalise. All prompts of the labels not yet cached are encoded together in
-/// batches of <see cref="BatchSize"/>; results are cached per model checksum and label.
+/// batches of <see cref="BatchSize"/>; results are cached per model checksum, precision (the model's, as
+/// <see cref="ClipModel.ToPrecision"/> left it) and label. The tower's features leave it as fp32, so the
+/// normalisation and the mean are fp32 whatever the precision.
 /// </summary>
 public sealed class PromptEnsemble(ClipModel model, string modelSha256, ClipTokenizer tokenizer, TextFeatureCache cache)
 {
@@ -26,11 +28,12 @@ public sealed class PromptEnsemble(ClipModel model, string modelSha256, ClipToke
     public Tensor Encode(IReadOnlyList<string> labels, Device device)
     {
         int dim = model.Config.EmbedDim;
+        var precision = model.Precision;
         var features = new float[labels.Count][];
         var missing = new List<int>();
         for (int i = 0; i < labels.Count; i++)
         {
-            if (cache.TryGet(modelSha256, labels[i], Templates, dim, out var cached))
+            if (cache.TryGet(modelSha256, precision, labels[i], Templates, dim, out var cached))
                 features[i] = cached;
             else
                 missing.Add(i);
@@ -41,7 +44,7 @@ public sealed class PromptEnsemble(ClipModel model, string modelSha256, ClipToke
         {
             var computed = EncodeUncached(distinct, device);
             for (int j = 0; j < distinct.Length; j++)
-                cache.Put(modelSha256, distinct[j], Templates, computed[j]);
+                cache.Put(modelSha256, precision, distinct[j], Templates, computed[j]);
             foreach (var i in missing)
                 features[i] = computed[Array.IndexOf(distinct, labels[i])];
         }

@@ -1,30 +1,36 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using ClipSurgeryWeb.Engine.Hosting;
 
 namespace ClipSurgeryWeb.Engine.Text;
 
 /// <summary>
-/// Prompt-ensemble features per (model checksum, label), in memory and, when a folder is given, on disk, so a second
-/// image — or a second run — with the same labels encodes no text. One small file per label:
-/// <c>&lt;dir&gt;/&lt;model sha256&gt;/&lt;sha256(templates + label)&gt;.f32</c>, raw little-endian float32.
+/// Prompt-ensemble features per (model checksum, precision, label), in memory and, when a folder is given, on disk,
+/// so a second image — or a second run — with the same labels encodes no text. One small file per label:
+/// <c>&lt;dir&gt;/&lt;model sha256&gt;/&lt;sha256(templates + label)&gt;.f32</c> for fp32 (the layout from before
+/// precisions, still read as it is), <c>&lt;dir&gt;/&lt;model sha256&gt;/fp16/…</c> and <c>…/bf16/…</c> for features a
+/// half-precision text tower computed; always raw little-endian float32. An ensemble of one precision is never
+/// served to a run of another (they differ by the half type's rounding).
 /// </summary>
 public sealed class TextFeatureCache(string? directory)
 {
     /// <summary>Labels kept in memory (about 2 KB each for ViT-B); beyond that the disk copy serves them.</summary>
     private const int MemoryLimit = 20_000;
 
-    private readonly ConcurrentDictionary<(string Model, string Key), float[]> memory = new();
+    private readonly ConcurrentDictionary<(string Model, Precision Precision, string Key), float[]> memory = new();
 
     public string? Directory { get; } = directory;
 
-    public bool TryGet(string modelSha256, string label, IReadOnlyList<string> templates, int dim, out float[] features)
+    /// <param name="precision">The resolved precision of the text tower (fp32, fp16 or bf16).</param>
+    public bool TryGet(string modelSha256, Precision precision, string label, IReadOnlyList<string> templates, int dim, out float[] features)
     {
+        RequireResolved(precision);
         var key = Key(label, templates);
-        if (memory.TryGetValue((modelSha256, key), out features!))
+        if (memory.TryGetValue((modelSha256, precision, key), out features!))
             return true;
 
-        var file = FileFor(modelSha256, key);
+        var file = FileFor(modelSha256, precision, key);
         if (file is not null && File.Exists(file))
         {
             var bytes = File.ReadAllBytes(file);
@@ -32,7 +38,7 @@ public sealed class TextFeatureCache(string? directory)
             {
                 features = new float[dim];
                 Buffer.BlockCopy(bytes, 0, features, 0, bytes.Length);
-                Remember((modelSha256, key), features);
+                Remember((modelSha256, precision, key), features);
                 return true;
             }
         }
@@ -40,11 +46,12 @@ public sealed class TextFeatureCache(string? directory)
         return false;
     }
 
-    public void Put(string modelSha256, string label, IReadOnlyList<string> templates, float[] features)
+    public void Put(string modelSha256, Precision precision, string label, IReadOnlyList<string> templates, float[] features)
     {
+        RequireResolved(precision);
         var key = Key(label, templates);
-        Remember((modelSha256, key), features);
-        var file = FileFor(modelSha256, key);
+        Remember((modelSha256, precision, key), features);
+        var file = FileFor(modelSha256, precision, key);
         if (file is null)
             return;
 
@@ -66,14 +73,24 @@ public sealed class TextFeatureCache(string? directory)
         }
     }
 
-    private void Remember((string Model, string Key) key, float[] features)
+    private void Remember((string Model, Precision Precision, string Key) key, float[] features)
     {
         if (memory.Count < MemoryLimit)
             memory[key] = features;
     }
 
-    private string? FileFor(string modelSha256, string key) =>
-        Directory is null ? null : Path.Combine(Directory, modelSha256, key + ".f32");
+    /// <summary>fp32 keeps the original layout (files written before precisions existed stay valid); halves get a subfolder.</summary>
+    private string? FileFor(string modelSha256, Precision precision, string key) => Directory is null
+        ? null
+        : precision == Precision.Fp32
+            ? Path.Combine(Directory, modelSha256, key + ".f32")
+            : Path.Combine(Directory, modelSha256, Precisions.Name(precision), key + ".f32");
+
+    private static void RequireResolved(Precision precision)
+    {
+        if (precision == Precision.Auto)
+            throw new ArgumentException("text features are cached per resolved precision, not auto", nameof(precision));
+    }
 
     private static string Key(string label, IReadOnlyList<string> templates)
     {

@@ -35,6 +35,7 @@ public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine eng
             work.Targets = targets;
             work.SetStage("explain", 0.6);
             var clip = models.RequireClip(settings.ModelName!).Path;
+            var precision = RunPrecision.Of(settings);
             // As the engine's RunAllPipeline (and the reference's run_surgery.py): maps over the label set at the
             // model's own size unless a resolution was asked for, single-label maps (SAM's points) always at 512.
             var overLabels = settings.Modes.Where(m => m != "single").ToList();
@@ -45,13 +46,13 @@ public sealed class BatchJob(RunLoop loop, OpinionStep opinions, IClipEngine eng
                 work.Report(0.6 + 0.25 * Math.Min(1, CountFiles(work, "heatmap") / (double)expected));
             }
             if (overLabels.Count > 0)
-                engine.Explain(new ExplainSpec(clip, labels, targets, settings.Resolution, overLabels), work.ImagePath, work.OutputDir, OnFile, work.Token);
+                engine.Explain(new ExplainSpec(clip, labels, targets, settings.Resolution, overLabels, precision), work.ImagePath, work.OutputDir, OnFile, work.Token);
             if (settings.Modes.Contains("single") || settings.SamModelName is not null)
-                engine.Explain(new ExplainSpec(clip, labels, targets, RunAllSettings.DefaultSingleResolution, ["single"]), work.ImagePath, work.OutputDir, OnFile, work.Token);
+                engine.Explain(new ExplainSpec(clip, labels, targets, RunAllSettings.DefaultSingleResolution, ["single"], precision), work.ImagePath, work.OutputDir, OnFile, work.Token);
             if (settings.SamModelName is null)
                 return;
             work.SetStage("segment", 0.85);
-            engine.Segment(new SegmentSpec(clip, models.RequireSam(settings.SamModelName).Path, targets), work.ImagePath, work.OutputDir, file =>
+            engine.Segment(new SegmentSpec(clip, models.RequireSam(settings.SamModelName).Path, targets, precision), work.ImagePath, work.OutputDir, file =>
             {
                 work.AddFile(file);
                 work.Report(0.85 + 0.15 * Math.Min(1, CountFiles(work, "mask") / (double)targets.Count));

@@ -21,6 +21,12 @@ public sealed record RunSettings
 
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// "fp32", "fp16" or "bf16"; null (runs stored before precisions existed, or "auto" asked for) = the server's
+    /// default, <c>ClipSurgery:Precision</c>.
+    /// </summary>
+    public string? Precision { get; init; }
+
     /// <summary>For downloads: the official model name.</summary>
     public string? OfficialName { get; init; }
 }

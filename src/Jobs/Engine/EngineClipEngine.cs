@@ -16,9 +16,9 @@ using EngineOpinionProgress = ClipSurgeryWeb.Engine.Opinions.OpinionProgress;
 namespace ClipSurgeryWeb.Jobs.Engine;
 
 /// <summary>
-/// <see cref="IClipEngine"/> on the real engine. One CLIP model and one SAM model stay loaded between calls (the
-/// "gpu" queue has one worker, so consecutive images of a run reuse them); numeric calls are serialised, as the
-/// device holds one model at a time. Checkpoint inspection is cached per (path, size, modification time).
+/// <see cref="IClipEngine"/> on the real engine. One CLIP model (per checkpoint and precision: a run in fp16 after one
+/// in fp32 loads it again) and one SAM model (always fp32) stay loaded between calls (the "gpu" queue has one worker,
+/// so consecutive images of a run reuse them); numeric calls are serialised, as the device holds one model at a time. Checkpoint inspection is cached per (path, size, modification time).
 /// </summary>
 public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<EngineClipEngine>? logger = null) : IClipEngine, IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
     private (string Path, DateTime Modified, SamModel Model)? sam;
 
     /// <summary>The last image's single-label maps at SAM's point resolution: a Segment right after Explain reuses their points.</summary>
-    private (string ImagePath, string ModelSha256, IReadOnlyList<Heatmap> Maps)? lastSingleMaps;
+    private (string ImagePath, string ModelSha256, Precision Precision, IReadOnlyList<Heatmap> Maps)? lastSingleMaps;
 
     /// <summary>Explanations a batch made for the images after the one it was called for, by full path, for one spec and model.</summary>
     private (string Key, Dictionary<string, Explanation> Explanations)? ahead;
@@ -113,11 +113,11 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         var request = new ExplainRequest(spec.Labels, spec.Targets, spec.Resolution, ExplainModes.Parse(string.Join(",", spec.Modes)));
         lock (gate)
         {
-            var clip = Clip(spec.ModelPath, ct);
+            var clip = Clip(spec.ModelPath, spec.Precision, ct);
             using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
             var explanation = ExplainedAhead(spec, clip, imagePath) ?? ExplainWithNext(spec, request, clip, imagePath, image, nextImages, ct);
             var single = explanation.Maps.Where(m => m.Mode == ExplainMode.Single && m.Resolution == TextSegmenter.PointResolution).ToList();
-            lastSingleMaps = single.Count > 0 ? (Path.GetFullPath(imagePath), clip.ModelSha256, single) : null;
+            lastSingleMaps = single.Count > 0 ? (Path.GetFullPath(imagePath), clip.ModelSha256, clip.Precision, single) : null;
             Directory.CreateDirectory(outputDir);
             ExplanationWriter.WriteFiles(explanation, image, outputDir, saveMaps: true, onFile);
         }
@@ -157,7 +157,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         var ascent = new OpinionSettings(spec.Iterations, spec.Batch, spec.Tokens, spec.Views, Seed: spec.Seed);
         lock (gate)
         {
-            var clip = Clip(spec.ModelPath, ct);
+            var clip = Clip(spec.ModelPath, spec.Precision, ct);
             ascent.Validate(clip.Model.Config.ContextLength);
             using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
             var relay = new SynchronousProgress<EngineOpinionProgress>(p => onProgress(new OpinionProgress(p.Iteration, p.Iterations, p.Loss, p.BestText)));
@@ -172,10 +172,10 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
     {
         lock (gate)
         {
-            var clip = Clip(spec.ClipModelPath, ct);
+            var clip = Clip(spec.ClipModelPath, spec.Precision, ct);
             var segmenter = new TextSegmenter(clip, Sam(spec.SamModelPath, clip.Device));
             using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
-            var results = ReusableSingleMaps(imagePath, clip.ModelSha256, spec.Targets) is { } maps
+            var results = ReusableSingleMaps(imagePath, clip.ModelSha256, clip.Precision, spec.Targets) is { } maps
                 ? segmenter.Segment(image, maps, ct)
                 : segmenter.Segment(image, spec.Targets, ct);
             Directory.CreateDirectory(outputDir);
@@ -183,29 +183,46 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         }
     }
 
-    /// <summary>The single-label maps of every target when the last Explain drew them for this image and model.</summary>
-    private IReadOnlyList<Heatmap>? ReusableSingleMaps(string imagePath, string modelSha256, IReadOnlyList<string> targets)
+    /// <summary>The single-label maps of every target when the last Explain drew them for this image, model and precision.</summary>
+    private IReadOnlyList<Heatmap>? ReusableSingleMaps(string imagePath, string modelSha256, Precision precision, IReadOnlyList<string> targets)
     {
-        if (lastSingleMaps is not { } last || last.ImagePath != Path.GetFullPath(imagePath) || last.ModelSha256 != modelSha256)
+        if (lastSingleMaps is not { } last || last.ImagePath != Path.GetFullPath(imagePath) || last.ModelSha256 != modelSha256
+            || last.Precision != precision)
             return null;
         var maps = targets.Select(t => last.Maps.FirstOrDefault(m => m.Target == t)).ToList();
         return maps.All(m => m is not null) ? maps.Select(m => m!).ToList() : null;
     }
 
-    /// <summary>The loaded CLIP model for <paramref name="path"/>, loading it (and dropping the previous one) when it changes.</summary>
-    private ClipExplainer Clip(string path, CancellationToken ct)
+    /// <summary>
+    /// The loaded CLIP model for <paramref name="path"/> in <paramref name="precision"/> (auto: the settings' default,
+    /// then resolved against the device), loading it (and dropping the previous one) when either changes.
+    /// </summary>
+    private ClipExplainer Clip(string path, Precision precision, CancellationToken ct)
     {
         var full = Path.GetFullPath(path);
-        if (explainer is not null && explainer.CheckpointPath == full && explainer.ModelSha256 == FileChecksum.Sha256(full))
+        var wanted = precision == Precision.Auto ? settings.Precision : precision;
+        if (explainer is not null && explainer.CheckpointPath == full && explainer.Precision == Precisions.Resolve(wanted, explainer.Device)
+            && explainer.ModelSha256 == FileChecksum.Sha256(full))
             return explainer;
         explainer?.Dispose();
         explainer = null;
         ahead = null;
-        explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir));
+        explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir, Precision: wanted));
         explainer.ImageBatchSize = settings.ImageBatchSize;
         return explainer;
     }
 
+    /// <summary>The precision the loaded CLIP model computes in (null before any run).</summary>
+    public Precision? LoadedPrecision
+    {
+        get
+        {
+            lock (gate)
+                return explainer?.Precision;
+        }
+    }
+
+    /// <summary>SAM stays fp32 whatever the run's precision: only CLIP follows OpenAI's half-precision recipe.</summary>
     private SamModel Sam(string path, TorchSharp.torch.Device device)
     {
         var full = Path.GetFullPath(path);

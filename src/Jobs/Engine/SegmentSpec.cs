@@ -1,3 +1,6 @@
+using ClipSurgeryWeb.Engine.Hosting;
+
 namespace ClipSurgeryWeb.Jobs.Engine;
 
-public sealed record SegmentSpec(string ClipModelPath, string SamModelPath, IReadOnlyList<string> Targets);
+/// <param name="Precision">The CLIP model's (auto = the engine's default); SAM always runs fp32.</param>
+public sealed record SegmentSpec(string ClipModelPath, string SamModelPath, IReadOnlyList<string> Targets, Precision Precision = Precision.Auto);

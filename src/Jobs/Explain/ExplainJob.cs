@@ -20,7 +20,8 @@ public sealed class ExplainJob(RunLoop loop, IClipEngine engine, ModelCatalog mo
         {
             var settings = work.Run.Settings;
             var clip = models.RequireClip(settings.ModelName!).Path;
-            var spec = new ExplainSpec(clip, settings.Labels, settings.Targets, settings.Resolution, settings.Modes);
+            var precision = RunPrecision.Of(settings);
+            var spec = new ExplainSpec(clip, settings.Labels, settings.Targets, settings.Resolution, settings.Modes, precision);
             var segment = settings.SamModelName is not null;
             var explainShare = segment ? 0.7 : 1.0;
             var expected = Math.Max(1, settings.Targets.Count * settings.Modes.Count);
@@ -37,7 +38,7 @@ public sealed class ExplainJob(RunLoop loop, IClipEngine engine, ModelCatalog mo
             work.SetStage("segment", explainShare);
             var masks = 0;
             var sam = models.RequireSam(settings.SamModelName!).Path;
-            engine.Segment(new SegmentSpec(clip, sam, settings.Targets), work.ImagePath, work.OutputDir, file =>
+            engine.Segment(new SegmentSpec(clip, sam, settings.Targets, precision), work.ImagePath, work.OutputDir, file =>
             {
                 work.AddFile(file);
                 work.Report(explainShare + (1 - explainShare) * Math.Min(0.99, ++masks / (2.0 * settings.Targets.Count)));

@@ -40,7 +40,8 @@ public static class JobsExtensions
             options.VocabularyPath(builder.Environment.ContentRootPath),
             ComputeDevice.Parse(options.Device),
             options.ImageLimits,
-            ImageBatching.Checked(options.ImageBatchSize, $"{ClipSurgeryOptions.Section}:{nameof(ClipSurgeryOptions.ImageBatchSize)}")));
+            ImageBatching.Checked(options.ImageBatchSize, $"{ClipSurgeryOptions.Section}:{nameof(ClipSurgeryOptions.ImageBatchSize)}"),
+            Precisions.Parse(options.Precision)));
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<ModelChecksums>();
         services.AddHostedService<ModelChecksumWorker>();

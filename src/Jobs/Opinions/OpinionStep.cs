@@ -18,7 +18,8 @@ public sealed class OpinionStep(IClipEngine engine, ModelCatalog models, ClipSur
     public IReadOnlyList<TokenCount> Run(ImageWork work, double from, double span)
     {
         var settings = work.Run.Settings;
-        var spec = new OpinionSpec(models.RequireClip(settings.ModelName!).Path, Iterations: settings.Iterations, Seed: settings.Seed);
+        var spec = new OpinionSpec(models.RequireClip(settings.ModelName!).Path, Iterations: settings.Iterations, Seed: settings.Seed,
+            Precision: RunPrecision.Of(settings));
         work.SetStage("opinions", from);
         var outcome = engine.Opinions(spec, work.ImagePath, work.OutputDir, p =>
             work.Report(from + span * p.Iteration / Math.Max(1, p.Iterations), p.Loss, p.BestText, p.Iteration, p.Iterations),

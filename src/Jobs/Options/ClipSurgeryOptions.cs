@@ -36,6 +36,12 @@ public sealed class ClipSurgeryOptions
     /// </summary>
     public int ImageBatchSize { get; set; } = EngineOptions.DefaultImageBatchSize;
 
+    /// <summary>
+    /// The precision runs compute in unless a run asks for another: "auto" (fp16 on a GPU, fp32 on a CPU), "fp32",
+    /// "fp16" or "bf16". SAM always runs fp32.
+    /// </summary>
+    public string Precision { get; set; } = "auto";
+
     /// <summary>Folder for the SQLite databases, uploads and results.</summary>
     public string DataDir { get; set; } = "App_Data";
 

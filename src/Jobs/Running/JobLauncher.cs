@@ -21,9 +21,10 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
 
     public async Task<JobRun> StartExplainAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName,
         IReadOnlyList<string> labels, IReadOnlyList<string> targets, IReadOnlyList<string> modes, int? resolution, bool shared,
-        string? samModelName = null, CancellationToken ct = default)
+        string? samModelName = null, CancellationToken ct = default, string? precision = null)
     {
         RequireImages(imageIds);
+        var runPrecision = RunPrecision.Check(precision);
         var model = models.RequireClip(modelName);
         var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
         var cleanLabels = Labels.Clean(labels);
@@ -57,26 +58,29 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             Targets = cleanTargets,
             Modes = cleanModes,
             Resolution = resolution,
+            Precision = runPrecision,
         };
         var run = await CreateRunAsync(who, JobRunKind.Explain, imageIds, settings, shared, ct);
         return Enqueue(run, id => hangfire.Enqueue<ExplainJob>(j => j.RunAsync(id, CancellationToken.None)));
     }
 
     public async Task<JobRun> StartOpinionsAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName, int iterations,
-        bool shared, CancellationToken ct = default)
+        bool shared, CancellationToken ct = default, string? precision = null)
     {
         RequireImages(imageIds);
+        var runPrecision = RunPrecision.Check(precision);
         var model = models.RequireClip(modelName);
         CheckIterations(iterations);
-        var settings = new RunSettings { ModelName = model.Name, Iterations = iterations };
+        var settings = new RunSettings { ModelName = model.Name, Iterations = iterations, Precision = runPrecision };
         var run = await CreateRunAsync(who, JobRunKind.Opinions, imageIds, settings, shared, ct);
         return Enqueue(run, id => hangfire.Enqueue<OpinionsJob>(j => j.RunAsync(id, CancellationToken.None)));
     }
 
     public async Task<JobRun> StartBatchAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName, string? samModelName,
-        int iterations, bool shared, CancellationToken ct = default)
+        int iterations, bool shared, CancellationToken ct = default, string? precision = null)
     {
         RequireImages(imageIds);
+        var runPrecision = RunPrecision.Check(precision);
         var model = models.RequireClip(modelName);
         var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
         CheckIterations(iterations);
@@ -85,6 +89,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             ModelName = model.Name,
             SamModelName = sam?.Name,
             Iterations = iterations,
+            Precision = runPrecision,
             // No resolution: maps over the labels at the model's own size; BatchJob draws single-label maps at 512.
             Modes = ["plain", "cs", "single"],
         };

@@ -1,7 +1,8 @@
 namespace ClipSurgeryWeb.Web.Endpoints;
 
-/// <summary>POST /api/runs/batch ("runall"); SamModel adds masks.</summary>
-public sealed record BatchRequest(IReadOnlyList<Guid> ImageIds, string Model, string? SamModel, int Iterations = 400, bool Shared = true)
+/// <summary>POST /api/runs/batch ("runall"); SamModel adds masks; precision ("auto", "fp32", "fp16", "bf16") defaults to the server's.</summary>
+public sealed record BatchRequest(IReadOnlyList<Guid> ImageIds, string Model, string? SamModel, int Iterations = 400, bool Shared = true,
+    string? Precision = null)
     : IRequestBody
 {
     public Problem? Check() =>

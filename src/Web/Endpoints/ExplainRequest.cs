@@ -1,8 +1,11 @@
 namespace ClipSurgeryWeb.Web.Endpoints;
 
-/// <summary>POST /api/runs/explain. Targets default to the labels, modes to Surgery and plain CLIP.</summary>
+/// <summary>
+/// POST /api/runs/explain. Targets default to the labels, modes to Surgery and plain CLIP, precision ("auto", "fp32",
+/// "fp16", "bf16") to the server's default.
+/// </summary>
 public sealed record ExplainRequest(IReadOnlyList<Guid> ImageIds, string Model, IReadOnlyList<string> Labels, IReadOnlyList<string>? Targets,
-    IReadOnlyList<string>? Modes, int? Resolution, bool Shared = true, string? SamModel = null) : IRequestBody
+    IReadOnlyList<string>? Modes, int? Resolution, bool Shared = true, string? SamModel = null, string? Precision = null) : IRequestBody
 {
     public Problem? Check() =>
         IRequestBody.Required(ImageIds, "imageIds", "a list of uploaded image ids")

@@ -23,18 +23,18 @@ public static class RunEndpoints
         api.MapPost("/runs/explain", async (ExplainRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartExplainAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Labels,
-                body.Targets ?? [], body.Modes ?? ["cs", "plain"], body.Resolution, body.Shared, body.SamModel);
+                body.Targets ?? [], body.Modes ?? ["cs", "plain"], body.Resolution, body.Shared, body.SamModel, precision: body.Precision);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
         api.MapPost("/runs/opinions", async (OpinionsRequest body, HttpContext http, JobLauncher launcher) =>
         {
-            var run = await launcher.StartOpinionsAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Iterations, body.Shared);
+            var run = await launcher.StartOpinionsAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Iterations, body.Shared, precision: body.Precision);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
         api.MapPost("/runs/batch", async (BatchRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartBatchAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.SamModel, body.Iterations,
-                body.Shared);
+                body.Shared, precision: body.Precision);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
         api.MapPost("/models/download", async (DownloadRequest body, HttpContext http, JobLauncher launcher) =>

@@ -63,6 +63,9 @@ public sealed class ExplainState : IDisposable
 
     public int? Resolution { get; private set; }
 
+    /// <summary>"auto" (the server's default: fp16 on a GPU, fp32 on a CPU), "fp32", "fp16" or "bf16".</summary>
+    public string Precision { get; private set; } = "auto";
+
     /// <summary>Results visible to the whole team (default) or only to the member and admins.</summary>
     public bool Shared { get; private set; } = true;
 
@@ -85,6 +88,8 @@ public sealed class ExplainState : IDisposable
     public void SetShared(bool shared) => Update(() => Shared = shared);
 
     public void SetResolution(int? resolution) => Update(() => Resolution = resolution);
+
+    public void SetPrecision(string precision) => Update(() => Precision = precision);
 
     public void ToggleMode(string mode, bool on) => Update(() => { if (on) Modes.Add(mode); else Modes.Remove(mode); });
 
@@ -135,7 +140,8 @@ public sealed class ExplainState : IDisposable
         {
             var who = await _user.GetAsync();
             var run = await _ops.RunAsync<JobLauncher, Jobs.Data.JobRun>(l => l.StartExplainAsync(
-                who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel));
+                who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel,
+                precision: Precision));
             Run = await _queries.GetAsync(who, run.Id);
         }
         catch (RequestRejectedException e)

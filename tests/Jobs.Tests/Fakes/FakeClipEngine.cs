@@ -26,6 +26,7 @@ public sealed class FakeClipEngine : IClipEngine
 
     private readonly ConcurrentQueue<(string Method, string ImagePath)> _calls = new();
     private readonly ConcurrentQueue<ExplainSpec> _explainSpecs = new();
+    private readonly ConcurrentQueue<OpinionSpec> _opinionSpecs = new();
 
     /// <summary>Pause per step (per written file, per 10 iterations, per download chunk).</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.Zero;
@@ -55,6 +56,9 @@ public sealed class FakeClipEngine : IClipEngine
 
     /// <summary>Every explain call's settings, in call order.</summary>
     public IReadOnlyList<ExplainSpec> ExplainSpecs => _explainSpecs.ToArray();
+
+    /// <summary>Every opinions call's settings, in call order.</summary>
+    public IReadOnlyList<OpinionSpec> OpinionSpecs => _opinionSpecs.ToArray();
 
     public int CallsFor(string method, string pathPart) => Calls.Count(c => c.Method == method && c.ImagePath.Contains(pathPart));
 
@@ -137,6 +141,7 @@ public sealed class FakeClipEngine : IClipEngine
 
     public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
     {
+        _opinionSpecs.Enqueue(spec);
         Begin("opinions", imagePath, ct);
         for (var i = 10; i <= spec.Iterations; i += 10)
         {
