@@ -43,20 +43,23 @@ public sealed class ClipExplainer : IDisposable
 
     public PromptEnsemble Text => text;
 
-    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options) =>
-        Load(checkpointPath, tokenizer, ComputeDevice.Resolve(options.Device), options.TextCacheDir);
+    /// <param name="activation">The activation the user states, for a checkpoint whose files do not tell (see <see cref="ClipCheckpoint"/>).</param>
+    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options, Activation? activation = null) =>
+        Load(checkpointPath, tokenizer, ComputeDevice.Resolve(options.Device), options.TextCacheDir, activation);
 
     /// <summary>Loads the model onto <paramref name="device"/>; when any step fails (a device that refuses it), the model is disposed before the error goes on.</summary>
-    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, Device device, string? textCacheDir)
+    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, Device device, string? textCacheDir, Activation? activation = null)
     {
-        var sha = FileChecksum.Sha256(checkpointPath);
+        var sha = FileChecksum.Sha256(ClipCheckpoint.WeightsFile(checkpointPath));
         ClipModel model;
-        using (var sd = StateDict.Load(checkpointPath))
+        using (var sd = StateDict.Load(checkpointPath, activation))
             model = ClipModel.FromStateDict(sd);
         try
         {
             model.to(device);
-            var text = new PromptEnsemble(model, sha, tokenizer, new TextFeatureCache(textCacheDir));
+            // Text features are cached per checksum: the same weights run with GELU are another model.
+            var textKey = model.Config.Activation == Activation.Gelu ? sha + "-gelu" : sha;
+            var text = new PromptEnsemble(model, textKey, tokenizer, new TextFeatureCache(textCacheDir));
             return new ClipExplainer(model, checkpointPath, sha, device, text);
         }
         catch
