@@ -22,6 +22,7 @@ public sealed record ModelView(string Name, string Kind, string Format, long Siz
         model.Checksum, model.OfficialName, model.Layout, model.Activation, model.ActivationSource);
 
     /// <summary>What the Models page shows as the format: the file format, and for CLIP its layout and activation.</summary>
+    [JsonIgnore]
     public string FormatText => Layout is null ? Format : $"{Format} · {Layout} · {Activation ?? "activation unknown"}";
 
     /// <summary>The API's wire format for the state: its name in lower case, never a number.</summary>
