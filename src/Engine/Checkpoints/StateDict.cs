@@ -49,7 +49,9 @@ public sealed class StateDict : IDisposable
     /// <paramref name="activation"/> the one the user states (used only where the files say nothing, refused where they
     /// say otherwise).
     /// </summary>
-    /// <exception cref="ActivationRequiredException">A CLIP checkpoint whose activation nothing tells and none was stated.</exception>
+    /// <remarks>A CLIP checkpoint whose activation nothing tells (and none was stated) loads with a null
+    /// <see cref="ClipCheckpointInfo.Activation"/>; <see cref="ClipConfig.FromStateDict"/> then refuses it with
+    /// <see cref="ActivationRequiredException"/>.</remarks>
     public static StateDict Load(string path, Activation? activation = null)
     {
         var weights = ClipCheckpoint.WeightsFile(path);
@@ -107,7 +109,7 @@ public sealed class StateDict : IDisposable
             if (IsClip(tensors.Keys))
             {
                 clip = ClipCheckpoint.Describe(path, weights, format, tensors.Keys.ToHashSet(StringComparer.Ordinal), activation,
-                    () => FileChecksum.Sha256(weights), require: true);
+                    () => FileChecksum.Sha256(weights), require: false);   // undecided: ClipConfig refuses it, a SAM load never asks
                 if (clip.Layout == CheckpointLayout.HuggingFace)
                     tensors = HuggingFaceLayout.ToOpenAi(path, tensors);
                 else if (tensors.Remove("attn_mask", out var mask))

@@ -189,7 +189,7 @@ public sealed class CheckpointLayoutTests : IDisposable
     public void An_OpenCLIP_file_without_config_or_known_name_is_refused_until_the_activation_is_stated()
     {
         var path = OpenClipFile(TinyModels.VitPath, "downloads", "open_clip_pytorch_model.bin", null, writeConfig: false);
-        var e = Assert.Throws<ActivationRequiredException>(() => StateDict.Load(path));
+        var e = Assert.Throws<ActivationRequiredException>(() => Load(path));
         Assert.Equal(path, e.Subject);
         Assert.Contains("gelu or quick_gelu", e.Reason);
         Assert.Null(CheckpointFile.PeekClip(path).Activation);
