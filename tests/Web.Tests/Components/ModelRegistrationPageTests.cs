@@ -146,4 +146,20 @@ public sealed class ModelRegistrationPageTests : ComponentTestContext
         Assert.Equal(before, Directory.GetFileSystemEntries(_models).Where(p => !p.EndsWith(".incoming", StringComparison.Ordinal)).Order().ToList());
         Assert.False(File.Exists(Path.Combine(Root, "escaped.json")));
     }
+
+    [Fact]
+    public async Task A_folder_and_a_file_without_config_copied_into_the_models_folder_are_listed_with_what_their_files_say()
+    {
+        var hub = Path.Combine(_models, "CLIP-ViT-B-32-laion2B-s34B-b79K");
+        Directory.CreateDirectory(hub);
+        await File.WriteAllBytesAsync(Path.Combine(hub, "open_clip_model.safetensors"), OpenAiNamedSafetensors());
+        await File.WriteAllBytesAsync(Path.Combine(_models, "someones-finetune.safetensors"), OpenAiNamedSafetensors());
+
+        var page = await RenderPageAsync();
+
+        page.WaitForAssertion(() => Assert.Equal(["CLIP-ViT-B-32-laion2B-s34B-b79K", "someones-finetune"],
+            page.FindAll("[data-testid=model-name]").Select(n => n.TextContent.Trim())));
+        Assert.Equal(["safetensors · OpenCLIP · gelu", "safetensors · OpenCLIP · activation unknown"],
+            page.FindAll("[data-testid=model-format]").Select(f => f.TextContent.Trim()));
+    }
 }
