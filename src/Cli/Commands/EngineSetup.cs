@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClipSurgeryWeb.Cli.Terminal;
 using ClipSurgeryWeb.Engine;
 using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Storage;
 using ClipSurgeryWeb.Engine.Tokenization;
@@ -11,7 +12,7 @@ namespace ClipSurgeryWeb.Cli.Commands;
 /// <summary>Options every engine command shares, and turning them into a tokenizer, a model file and engine options.</summary>
 public sealed class EngineSetup
 {
-    public Option<string> Model { get; } = new("--model") { Description = "CLIP model: an official name (RN50 … ViT-L/14@336px) or a checkpoint file", Required = true };
+    public Option<string> Model { get; } = new("--model") { Description = "CLIP model: an official name (RN50 … ViT-L/14@336px), a checkpoint file, or a Hugging Face / OpenCLIP folder", Required = true };
 
     public Option<string> ModelsDir { get; } = new("--models-dir") { Description = "Folder for downloaded models, the vocabulary and the text-feature cache", DefaultValueFactory = _ => DefaultModelsDir() };
 
@@ -23,6 +24,8 @@ public sealed class EngineSetup
 
     public Option<bool> AcceptFineTune { get; } = new("--accept-finetune") { Description = "Use a file under an official model name even though its checksum is not the official one" };
 
+    public Option<string?> Activation { get; } = new("--activation") { Description = "gelu | quick_gelu: the MLP activation of a checkpoint whose files do not tell (OpenAI-named weights without open_clip_config.json)" };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Model);
@@ -31,15 +34,31 @@ public sealed class EngineSetup
         command.Options.Add(Device);
         command.Options.Add(Precision);
         command.Options.Add(AcceptFineTune);
+        command.Options.Add(Activation);
     }
 
-    public sealed record Resolved(string ModelPath, ClipTokenizer Tokenizer, EngineOptions Options, string ModelsDir);
+    public sealed record Resolved(string ModelPath, ClipTokenizer Tokenizer, EngineOptions Options, string ModelsDir, Activation? Activation = null)
+    {
+        /// <summary>Loads the model with the <c>--activation</c> given; a checkpoint that needs one and has none is refused naming the flag.</summary>
+        public ClipExplainer LoadExplainer(EngineOptions options)
+        {
+            try
+            {
+                return ClipExplainer.Load(ModelPath, Tokenizer, options, Activation);
+            }
+            catch (ActivationRequiredException e)
+            {
+                throw new EngineInputException(e.Subject, $"{e.Reason}: pass --activation gelu or --activation quick_gelu", e);
+            }
+        }
+    }
 
     public async Task<Resolved> ResolveAsync(ParseResult parse, Reporter reporter, CancellationToken ct)
     {
         var modelsDir = parse.GetValue(ModelsDir)!;
         var device = ReadDevice(parse);
         var precision = ReadPrecision(parse);
+        var activation = parse.GetValue(Activation) is { } act ? Flag($"--activation {act}", () => Activations.Parse(act)) : (Activation?)null;
         using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
         var resolver = new ModelResolver(modelsDir, new ModelDownloader(http));
         var vocabPath = await WithRemedy(() => resolver.ResolveVocabularyAsync(parse.GetValue(Vocab), reporter.Downloads(), ct));
@@ -55,7 +74,7 @@ public sealed class EngineSetup
         var modelPath = await WithRemedy(() => resolver.ResolveClipAsync(parse.GetValue(Model)!, parse.GetValue(AcceptFineTune), reporter.Downloads(), ct));
         var options = new EngineOptions(device, Path.Combine(modelsDir, "text-cache")) { Precision = precision };
         Announce(reporter, options);
-        return new Resolved(modelPath, tokenizer, options, modelsDir);
+        return new Resolved(modelPath, tokenizer, options, modelsDir, activation);
     }
 
     /// <summary>

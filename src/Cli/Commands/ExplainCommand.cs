@@ -94,7 +94,7 @@ public static class ExplainCommand
         ClipExplainer explainer;
         try
         {
-            explainer = ClipExplainer.Load(engine.ModelPath, engine.Tokenizer, engine.Options with { Limits = limits });
+            explainer = engine.LoadExplainer(engine.Options with { Limits = limits });
         }
         catch (EngineInputException e)
         {

@@ -58,7 +58,7 @@ public static class OpinionsCommand
         ClipExplainer explainer;
         try
         {
-            explainer = ClipExplainer.Load(engine.ModelPath, engine.Tokenizer, engine.Options with { Limits = limits });
+            explainer = engine.LoadExplainer(engine.Options with { Limits = limits });
             settings.Validate(explainer.Model.Config.ContextLength);
         }
         catch (EngineInputException e)

@@ -76,7 +76,7 @@ public static class RunAllCommand
         SamModel? sam = null;
         try
         {
-            explainer = ClipExplainer.Load(engine.ModelPath, engine.Tokenizer, engine.Options with { Limits = settings.Limits });
+            explainer = engine.LoadExplainer(engine.Options with { Limits = settings.Limits });
             settings.Validate(explainer.Model.Config.ContextLength);
             if (samPath is not null)
                 sam = LoadSam(samPath, engine.Options.Device);

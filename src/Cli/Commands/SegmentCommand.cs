@@ -67,7 +67,7 @@ public static class SegmentCommand
                 else
                 {
                     var engine = await setup.ResolveAsync(parse, reporter, ct);
-                    using var explainer = ClipExplainer.Load(engine.ModelPath, engine.Tokenizer, engine.Options);
+                    using var explainer = engine.LoadExplainer(engine.Options);
                     results = new TextSegmenter(explainer, samModel).Segment(picture, words, ct);
                 }
 

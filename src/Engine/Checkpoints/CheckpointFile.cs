@@ -4,7 +4,7 @@ using System.Text;
 namespace ClipSurgeryWeb.Engine.Checkpoints;
 
 /// <summary>Recognises a checkpoint's format from its bytes, before anything heavy is loaded.</summary>
-public static class CheckpointFile
+public static partial class CheckpointFile
 {
     /// <summary>File endings a checkpoint may have: a models folder lists only these.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".pt", ".pth", ".safetensors", ".bin"];
@@ -47,7 +47,23 @@ public static class CheckpointFile
     /// data). For listing a models folder; loading a model still validates every tensor.
     /// </summary>
     /// <exception cref="EngineInputException">Whatever is wrong with the file (damaged, unreadable, not CLIP or SAM).</exception>
-    public static CheckpointKind PeekKind(string path) => Refusing(path, () => Peek(path));
+    public static CheckpointKind PeekKind(string path) => Refusing(path, () => Peek(ClipCheckpoint.WeightsFile(path)));
+
+    /// <summary>
+    /// A CLIP checkpoint's layout and activation from its tensor names and the files beside it, without loading tensors
+    /// or hashing (a models folder lists quickly). The activation is null where only the user can state it.
+    /// </summary>
+    /// <exception cref="EngineInputException">Whatever is wrong with the file or its config, or a model refused by name.</exception>
+    public static ClipCheckpointInfo PeekClip(string path) => Refusing(path, () =>
+    {
+        var weights = ClipCheckpoint.WeightsFile(path);
+        var format = DetectFormat(weights);
+        IEnumerable<string> names = format == CheckpointFormat.Safetensors
+            ? SafetensorsHeader.Read(weights)
+            : PickleName().Matches(PickleIndex(weights)).Select(m => m.Value);
+        var keys = names.Select(n => n.StartsWith("module.", StringComparison.Ordinal) ? n["module.".Length..] : n).ToHashSet(StringComparer.Ordinal);
+        return ClipCheckpoint.Describe(path, weights, format, keys, requested: null, sha256: null, require: false);
+    });
 
     private static CheckpointKind Peek(string path)
     {
@@ -87,6 +103,10 @@ public static class CheckpointFile
             throw new EngineInputException(path, $"cannot read the file ({e.Message.Split('\n')[0]})", e);
         }
     }
+
+    /// <summary>The strings of a pickled index that can be tensor names (the index holds names and storage references).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"[A-Za-z_][A-Za-z0-9_.]*")]
+    private static partial System.Text.RegularExpressions.Regex PickleName();
 
     private static bool IsTorchScript(Stream stream, string path)
     {

@@ -5,6 +5,8 @@ namespace ClipSurgeryWeb.Engine.Checkpoints;
 /// <summary>
 /// A CLIP model's sizes, read from its weights exactly as OpenAI's <c>build_model</c> does.
 /// <see cref="VisionLayers"/> holds one count for a ViT and four (blocks per stage) for a ModifiedResNet.
+/// <see cref="Activation"/> (the MLPs') and <see cref="VisionHeadCount"/> cannot be read from weights: they come from the
+/// checkpoint's layout (<see cref="StateDict.Clip"/>); a config built by hand gets OpenAI's QuickGELU and width / 64 heads.
 /// </summary>
 public sealed partial record ClipConfig(
     int EmbedDim,
@@ -16,12 +18,14 @@ public sealed partial record ClipConfig(
     int VocabSize,
     int TransformerWidth,
     int TransformerHeads,
-    int TransformerLayers)
+    int TransformerLayers,
+    Activation Activation = Activation.QuickGelu,
+    int? VisionHeadCount = null)
 {
     public bool IsVisionTransformer => VisionPatchSize is not null;
 
-    /// <summary>ViT: width / 64. ResNet: the attention pool's width (width·32) / 64.</summary>
-    public int VisionHeads => IsVisionTransformer ? VisionWidth / 64 : VisionWidth * 32 / 64;
+    /// <summary>ViT: width / 64. ResNet: the attention pool's width (width·32) / 64. Unless the layout gave a count.</summary>
+    public int VisionHeads => VisionHeadCount ?? (IsVisionTransformer ? VisionWidth / 64 : VisionWidth * 32 / 64);
 
     public string Architecture => IsVisionTransformer
         ? $"ViT (patch {VisionPatchSize}, width {VisionWidth}, {VisionLayers[0]} layers)"
@@ -29,8 +33,29 @@ public sealed partial record ClipConfig(
 
     public static ClipConfig FromStateDict(StateDict sd)
     {
+        var config = SizesFromStateDict(sd);
+        var layout = sd.Clip ?? throw new EngineInputException(sd.Path, "not a CLIP checkpoint");
+        var activation = layout.Activation ?? throw new ActivationRequiredException(sd.Path);
+        int width = config.VisionWidth * (config.IsVisionTransformer ? 1 : 32);   // the attention's width: ViT width, ResNet attnpool width·32
+        int? visionHeads = layout.VisionHeads ?? (layout.VisionHeadWidth is { } hw ? width / hw : null);
+        if (visionHeads is { } h && (h <= 0 || width % h != 0))
+            throw new EngineInputException(sd.Path, $"{h} attention heads do not divide the image tower's width {width}");
+        int textHeads = layout.TextHeads ?? config.TransformerHeads;
+        if (textHeads <= 0 || config.TransformerWidth % textHeads != 0)
+            throw new EngineInputException(sd.Path, $"{textHeads} attention heads do not divide the text tower's width {config.TransformerWidth}");
+        return config with { Activation = activation, VisionHeadCount = visionHeads, TransformerHeads = textHeads };
+    }
+
+    private static ClipConfig SizesFromStateDict(StateDict sd)
+    {
         if (!sd.Contains("text_projection") || !sd.Contains("token_embedding.weight") || !sd.Contains("ln_final.weight"))
             throw new EngineInputException(sd.Path, "not a CLIP checkpoint (no text_projection / token_embedding / ln_final weights)");
+        foreach (var key in sd.Keys.Where(k => k.EndsWith(".mlp.c_fc.weight", StringComparison.Ordinal)))
+        {
+            var fc = sd[key];
+            if (fc.shape.Length == 2 && fc.shape[0] != 4 * fc.shape[1])
+                throw new EngineInputException(sd.Path, $"'{key}' is [{fc.shape[0]}, {fc.shape[1]}]: an MLP {fc.shape[0]}/{fc.shape[1]} times its width (CLIP's is 4, as OpenAI's); not supported");
+        }
 
         int embedDim = (int)sd["text_projection"].shape[1];
         int contextLength = (int)sd["positional_embedding"].shape[0];

@@ -15,10 +15,10 @@ public sealed class ModelResolver(string modelsDir, ModelDownloader? downloader)
         var official = ModelCatalog.FindClip(nameOrPath);
         if (official is null)
         {
-            if (File.Exists(nameOrPath))
+            if (File.Exists(nameOrPath) || Directory.Exists(nameOrPath))   // a folder: Hugging Face or OpenCLIP
                 return Path.GetFullPath(nameOrPath);
             var names = string.Join(", ", ModelCatalog.Clip.Select(m => m.Name));
-            throw new EngineInputException(nameOrPath, $"no such file, and not an official model name ({names})");
+            throw new EngineInputException(nameOrPath, $"no such file or folder, and not an official model name ({names})");
         }
         return await ResolveOfficialAsync(official, acceptFineTune, progress, ct);
     }

@@ -14,16 +14,21 @@ public sealed class StateDict : IDisposable
     /// <summary>Buffers OpenAI's TorchScript files carry beside the weights; <c>build_model</c> drops them.</summary>
     private static readonly string[] OpenAiExtraBuffers = ["input_resolution", "context_length", "vocab_size"];
 
-    private StateDict(string path, CheckpointFormat format, Dictionary<string, Tensor> tensors)
+    private StateDict(string path, CheckpointFormat format, Dictionary<string, Tensor> tensors, ClipCheckpointInfo? clip)
     {
         Path = path;
         Format = format;
         Tensors = tensors;
+        Clip = clip;
     }
 
+    /// <summary>What was given: a file, or a Hugging Face / OpenCLIP folder.</summary>
     public string Path { get; }
 
     public CheckpointFormat Format { get; }
+
+    /// <summary>A CLIP checkpoint's layout (its tensors are already under OpenAI names) and activation; null for SAM.</summary>
+    public ClipCheckpointInfo? Clip { get; }
 
     public IReadOnlyDictionary<string, Tensor> Tensors { get; }
 
@@ -39,18 +44,26 @@ public sealed class StateDict : IDisposable
     /// safetensors). Whatever is wrong with the file — truncated, a zip that is no torch archive, a safetensors header
     /// that does not add up — is refused with an <see cref="EngineInputException"/> naming the file and the reason;
     /// on every failure the tensors read so far are disposed.
+    /// A CLIP checkpoint in the Hugging Face layout (a folder, or a file with its <c>config.json</c> beside it) is
+    /// renamed to OpenAI's layout; its activation is decided by <see cref="ClipCheckpoint.Describe"/>, with
+    /// <paramref name="activation"/> the one the user states (used only where the files say nothing, refused where they
+    /// say otherwise).
     /// </summary>
-    public static StateDict Load(string path)
+    /// <remarks>A CLIP checkpoint whose activation nothing tells (and none was stated) loads with a null
+    /// <see cref="ClipCheckpointInfo.Activation"/>; <see cref="ClipConfig.FromStateDict"/> then refuses it with
+    /// <see cref="ActivationRequiredException"/>.</remarks>
+    public static StateDict Load(string path, Activation? activation = null)
     {
-        var format = CheckpointFile.DetectFormat(path);
+        var weights = ClipCheckpoint.WeightsFile(path);
+        var format = CheckpointFile.DetectFormat(weights);
         Dictionary<string, Tensor> raw;
         try
         {
             raw = format switch
             {
-                CheckpointFormat.TorchScript => ReadTorchScript(path),
-                CheckpointFormat.StateDict => ReadPickledStateDict(path),
-                CheckpointFormat.Safetensors => ReadSafetensors(path),
+                CheckpointFormat.TorchScript => ReadTorchScript(weights),
+                CheckpointFormat.StateDict => ReadPickledStateDict(weights),
+                CheckpointFormat.Safetensors => ReadSafetensors(weights),
                 _ => throw new ArgumentOutOfRangeException(nameof(path)),
             };
         }
@@ -88,7 +101,41 @@ public sealed class StateDict : IDisposable
                 throw;
             throw new EngineInputException(path, $"cannot convert the {format} checkpoint's tensors to float32 ({e.Message.Split('\n')[0]})", e);
         }
-        return new StateDict(path, format, tensors);
+
+        ClipCheckpointInfo? clip = null;
+        try
+        {
+            tensors = WithoutModulePrefix(tensors);
+            if (IsClip(tensors.Keys))
+            {
+                clip = ClipCheckpoint.Describe(path, weights, format, tensors.Keys.ToHashSet(StringComparer.Ordinal), activation,
+                    () => FileChecksum.Sha256(weights), require: false);   // undecided: ClipConfig refuses it, a SAM load never asks
+                if (clip.Layout == CheckpointLayout.HuggingFace)
+                    tensors = HuggingFaceLayout.ToOpenAi(path, tensors);
+                else if (tensors.Remove("attn_mask", out var mask))
+                    mask.Dispose();   // OpenCLIP's causal-mask buffer (persistent in older versions): the engine's attention is causal itself
+            }
+        }
+        catch
+        {
+            DisposeAll(tensors.Values);
+            throw;
+        }
+        return new StateDict(path, format, tensors, clip);
+    }
+
+    /// <summary>CLIP's tensors (OpenAI or Hugging Face names) rather than Segment Anything's.</summary>
+    private static bool IsClip(IEnumerable<string> keys) =>
+        keys.Any(k => k is "token_embedding.weight" or "text_projection" || k.StartsWith("visual.", StringComparison.Ordinal)
+            || k.StartsWith("vision_model.", StringComparison.Ordinal) || k.StartsWith("text_model.", StringComparison.Ordinal));
+
+    /// <summary>A checkpoint saved from a <c>DistributedDataParallel</c> wrapper (OpenCLIP training) has every key under <c>module.</c>.</summary>
+    private static Dictionary<string, Tensor> WithoutModulePrefix(Dictionary<string, Tensor> tensors)
+    {
+        const string prefix = "module.";
+        if (tensors.Count == 0 || !tensors.Keys.All(k => k.StartsWith(prefix, StringComparison.Ordinal)))
+            return tensors;
+        return tensors.ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
     }
 
     private static Dictionary<string, Tensor> ReadTorchScript(string path)

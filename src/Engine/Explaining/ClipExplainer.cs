@@ -46,26 +46,36 @@ public sealed class ClipExplainer : IDisposable
 
     public PromptEnsemble Text => text;
 
-    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options) =>
-        Load(checkpointPath, tokenizer, ComputeDevice.Resolve(options.Device), options.TextCacheDir, options.Precision);
+    /// <summary>Loads the model as <paramref name="options"/> say: device, precision, text cache, image batch size.</summary>
+    /// <param name="activation">The activation the user states, for a checkpoint whose files do not tell (see <see cref="ClipCheckpoint"/>).</param>
+    public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, EngineOptions options, Activation? activation = null)
+    {
+        var explainer = Load(checkpointPath, tokenizer, ComputeDevice.Resolve(options.Device), options.TextCacheDir, options.Precision, activation);
+        explainer.ImageBatchSize = options.ImageBatchSize;
+        return explainer;
+    }
 
     /// <summary>
     /// Loads the model onto <paramref name="device"/> in <paramref name="precision"/> (auto: fp16 on CUDA, fp32 on a
     /// CPU; <see cref="ClipModel.ToPrecision"/>); when any step fails (a device that refuses it), the model is
     /// disposed before the error goes on.
     /// </summary>
+    /// <param name="activation">The activation the user states, for a checkpoint whose files do not tell (see <see cref="ClipCheckpoint"/>).</param>
     public static ClipExplainer Load(string checkpointPath, ClipTokenizer tokenizer, Device device, string? textCacheDir,
-        Precision precision = Precision.Auto)
+        Precision precision = Precision.Auto, Activation? activation = null)
     {
-        var sha = FileChecksum.Sha256(checkpointPath);
+        var sha = FileChecksum.Sha256(ClipCheckpoint.WeightsFile(checkpointPath));
         ClipModel model;
-        using (var sd = StateDict.Load(checkpointPath))
+        using (var sd = StateDict.Load(checkpointPath, activation))
             model = ClipModel.FromStateDict(sd);
         try
         {
             model.to(device);
             model.ToPrecision(Precisions.Resolve(precision, device));
-            var text = new PromptEnsemble(model, sha, tokenizer, new TextFeatureCache(textCacheDir));
+            // Text features are cached per checksum (and per precision, inside the cache): the same weights run
+            // with GELU are another model.
+            var textKey = model.Config.Activation == Activation.Gelu ? sha + "-gelu" : sha;
+            var text = new PromptEnsemble(model, textKey, tokenizer, new TextFeatureCache(textCacheDir));
             return new ClipExplainer(model, checkpointPath, sha, device, text);
         }
         catch

@@ -25,9 +25,9 @@ public sealed class ClipModel : nn.Module
     {
         visual = config.IsVisionTransformer
             ? new VisionTransformer(config.ImageResolution, config.VisionPatchSize!.Value, config.VisionWidth,
-                config.VisionLayers[0], config.VisionHeads, config.EmbedDim)
+                config.VisionLayers[0], config.VisionHeads, config.EmbedDim, config.Activation)
             : new ModifiedResNet(config.VisionLayers, config.EmbedDim, config.VisionHeads, config.ImageResolution, config.VisionWidth);
-        transformer = new Transformer(config.TransformerWidth, config.TransformerLayers, config.TransformerHeads, causal: true);
+        transformer = new Transformer(config.TransformerWidth, config.TransformerLayers, config.TransformerHeads, causal: true, config.Activation);
         token_embedding = nn.Embedding(config.VocabSize, config.TransformerWidth);
         positional_embedding = new Parameter(torch.zeros(config.ContextLength, config.TransformerWidth));
         ln_final = new LayerNorm(config.TransformerWidth);

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,13 +13,13 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
     private readonly Sequential mlp;
     private readonly LayerNorm ln_2;
 
-    public ResidualAttentionBlock(int width, int heads, bool causal) : base(nameof(ResidualAttentionBlock))
+    public ResidualAttentionBlock(int width, int heads, bool causal, Activation activation) : base(nameof(ResidualAttentionBlock))
     {
         attn = new MultiheadAttention(width, heads, causal);
         ln_1 = new LayerNorm(width);
         mlp = nn.Sequential(
             ("c_fc", nn.Linear(width, width * 4)),
-            ("gelu", new QuickGELU()),
+            ("gelu", activation == Activation.Gelu ? nn.GELU() : (nn.Module<Tensor, Tensor>)new QuickGELU()),   // no parameters: the same names either way
             ("c_proj", nn.Linear(width * 4, width)));
         ln_2 = new LayerNorm(width);
         RegisterComponents();

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,10 +10,10 @@ public sealed class Transformer : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<ResidualAttentionBlock> resblocks;
 
-    public Transformer(int width, int layers, int heads, bool causal) : base(nameof(Transformer))
+    public Transformer(int width, int layers, int heads, bool causal, Activation activation) : base(nameof(Transformer))
     {
         resblocks = new ModuleList<ResidualAttentionBlock>(
-            Enumerable.Range(0, layers).Select(_ => new ResidualAttentionBlock(width, heads, causal)).ToArray());
+            Enumerable.Range(0, layers).Select(_ => new ResidualAttentionBlock(width, heads, causal, activation)).ToArray());
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,14 +26,14 @@ public sealed class VisionTransformer : VisualEncoder
     private readonly int patchSize;
     private readonly PositionalEmbeddingCache positions;
 
-    public VisionTransformer(int inputResolution, int patchSize, int width, int layers, int heads, int outputDim)
+    public VisionTransformer(int inputResolution, int patchSize, int width, int layers, int heads, int outputDim, Activation activation)
         : base(nameof(VisionTransformer))
     {
         conv1 = nn.Conv2d(3, width, kernel_size: patchSize, stride: patchSize, bias: false);
         class_embedding = new Parameter(torch.zeros(width));
         positional_embedding = new Parameter(torch.zeros((inputResolution / patchSize) * (inputResolution / patchSize) + 1, width));
         ln_pre = new LayerNorm(width);
-        transformer = new Transformer(width, layers, heads, causal: false);
+        transformer = new Transformer(width, layers, heads, causal: false, activation);
         ln_post = new LayerNorm(width);
         proj = new Parameter(torch.zeros(width, outputDim));
         RegisterComponents();

@@ -44,14 +44,17 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         if (!Directory.Exists(modelsDir))
             return [];
         var models = new List<InstalledModel>();
-        foreach (var file in Directory.EnumerateFiles(modelsDir).Order(StringComparer.Ordinal))
+        // Checkpoint files, and folders holding one (Hugging Face / OpenCLIP); hidden ones (".incoming") are work in progress.
+        var entries = Directory.EnumerateFiles(modelsDir)
+            .Where(f => CheckpointFile.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Concat(Directory.EnumerateDirectories(modelsDir).Where(d => !Path.GetFileName(d).StartsWith('.')))
+            .Order(StringComparer.Ordinal);
+        foreach (var file in entries)
         {
-            if (!CheckpointFile.Extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
-                continue;
             try
             {
-                var info = new FileInfo(file);
-                models.Add(inspected.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc), _ => Examine(info, checksum: false)));
+                var info = new FileInfo(ClipCheckpoint.WeightsFile(file));
+                models.Add(inspected.GetOrAdd((Path.GetFullPath(file), info.Length, info.LastWriteTimeUtc), _ => Examine(file, checksum: false)));
             }
             catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
             {
@@ -69,24 +72,24 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
     /// </summary>
     public InstalledModel Inspect(string checkpointPath)
     {
-        var file = new FileInfo(checkpointPath);
-        if (!file.Exists)
-            throw new EngineInputException(file.Name, "file not found");
-        var model = Examine(file, checksum: true);
+        var full = Path.GetFullPath(checkpointPath);
+        if (!File.Exists(full) && !Directory.Exists(full))
+            throw new EngineInputException(Path.GetFileName(full), "file not found");
+        var model = Examine(full, checksum: true);
         if (model.Kind == "clip")
         {
-            using var sd = StateDict.Load(file.FullName);
+            using var sd = StateDict.Load(full);
             ClipSurgeryWeb.Engine.Models.ClipModel.FromStateDict(sd).Dispose();
         }
         else
         {
             try
             {
-                SamModel.Load(file.FullName, TorchSharp.torch.CPU).Dispose();
+                SamModel.Load(ClipCheckpoint.WeightsFile(full), TorchSharp.torch.CPU).Dispose();
             }
             catch (InvalidDataException e)
             {
-                throw new EngineInputException(file.Name, e.Message, e);
+                throw new EngineInputException(Path.GetFileName(full), e.Message, e);
             }
         }
         return model;
@@ -202,12 +205,19 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         var full = Path.GetFullPath(path);
         var wanted = precision == Precision.Auto ? settings.Precision : precision;
         if (explainer is not null && explainer.CheckpointPath == full && explainer.Precision == Precisions.Resolve(wanted, explainer.Device)
-            && explainer.ModelSha256 == FileChecksum.Sha256(full))
+            && explainer.ModelSha256 == FileChecksum.Sha256(ClipCheckpoint.WeightsFile(full)))
             return explainer;
         explainer?.Dispose();
         explainer = null;
         ahead = null;
-        explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir, Precision: wanted));
+        try
+        {
+            explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir, Precision: wanted));
+        }
+        catch (ActivationRequiredException e)
+        {
+            throw new EngineInputException(Path.GetFileName(e.Subject), $"{e.Reason}. An admin can register it again on the Models page, choosing its activation", e);
+        }
         explainer.ImageBatchSize = settings.ImageBatchSize;
         return explainer;
     }
@@ -284,10 +294,13 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
     /// <paramref name="checksum"/>, hashes the file and names an official one by its checksum. Listing does not hash:
     /// the models catalog computes checksums in the background.
     /// </summary>
-    private static InstalledModel Examine(FileInfo file, bool checksum)
+    private static InstalledModel Examine(string path, bool checksum)
     {
+        var full = Path.GetFullPath(path);
+        var file = new FileInfo(ClipCheckpoint.WeightsFile(full));
         var format = CheckpointFile.DetectFormat(file.FullName);
-        var kind = CheckpointFile.PeekKind(file.FullName) == CheckpointKind.Clip ? "clip" : "sam";
+        var kind = CheckpointFile.PeekKind(full) == CheckpointKind.Clip ? "clip" : "sam";
+        var clip = kind == "clip" ? CheckpointFile.PeekClip(full) : null;
         var sha = checksum ? FileChecksum.Sha256(file.FullName) : null;
         var formatName = format switch
         {
@@ -295,8 +308,12 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             CheckpointFormat.Safetensors => "safetensors",
             _ => "state-dict",
         };
-        return new InstalledModel(Path.GetFileNameWithoutExtension(file.Name), file.FullName, kind, formatName, file.Length, sha,
-            sha is null ? null : ModelCatalog.FindBySha256(sha)?.Name, sha is null ? Models.ChecksumState.Computing : Models.ChecksumState.Done);
+        var name = Directory.Exists(full) ? Path.GetFileName(full) : Path.GetFileNameWithoutExtension(file.Name);
+        return new InstalledModel(name, full, kind, formatName, file.Length, sha,
+            sha is null ? null : ModelCatalog.FindBySha256(sha)?.Name, sha is null ? Models.ChecksumState.Computing : Models.ChecksumState.Done,
+            clip is null ? null : CheckpointLayouts.Name(clip.Layout),
+            clip?.Activation is { } a ? Activations.Name(a) : null,
+            clip?.ActivationSource);
     }
 
     public void Dispose()

@@ -58,8 +58,20 @@ public sealed class ModelChecksums(IJobEvents events)
         }
     }
 
+    /// <summary>A file by itself; a Hugging Face / OpenCLIP folder by its weights file (the checksum is that file's).</summary>
     private static (string Path, long Length, DateTime Modified) Key(string path)
     {
+        if (Directory.Exists(path))
+        {
+            try
+            {
+                path = ClipCheckpoint.WeightsFile(path);
+            }
+            catch (EngineInputException)
+            {
+                // A folder without its checkpoint: keyed as it is, and hashing it fails.
+            }
+        }
         var info = new FileInfo(path);
         return (info.FullName, info.Exists ? info.Length : -1, info.Exists ? info.LastWriteTimeUtc : default);
     }

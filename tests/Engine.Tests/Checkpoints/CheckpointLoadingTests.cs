@@ -44,9 +44,9 @@ public sealed class CheckpointLoadingTests
         var path = Path.Combine(Path.GetTempPath(), $"rn-{Guid.NewGuid():N}.safetensors");
         try
         {
-            using (var sd = StateDict.Load(TinyModels.ResNetPath))
+            using (var sd = StateDict.Load(TinyModels.ResNetPath, TinyModels.ResNetActivation))
                 Safetensors.SaveStateDict(path, sd.Tensors.ToDictionary());
-            using var fromSafetensors = StateDict.Load(path);
+            using var fromSafetensors = StateDict.Load(path, TinyModels.ResNetActivation);
             using var model = ClipModel.FromStateDict(fromSafetensors);
             using var noGrad = torch.no_grad();
             using var features = model.EncodeText(Golden.Rn("rn.text.tokens"));

@@ -55,14 +55,15 @@ public sealed class OtherSizesTests
                     PyTorchPickler.PickleStateDict(path, weights);
             }
 
-            using var sd = StateDict.Load(path);
+            // Written by this test from OpenAI's architecture (QuickGELU); a state dict does not say so: stated.
+            using var sd = StateDict.Load(path, Activation.QuickGelu);
             var actual = ClipConfig.FromStateDict(sd);
             Assert.Equal(
                 (expected.EmbedDim, expected.ImageResolution, expected.VisionWidth, expected.VisionPatchSize, expected.VisionHeads, expected.TransformerWidth, expected.TransformerHeads, expected.TransformerLayers),
                 (actual.EmbedDim, actual.ImageResolution, actual.VisionWidth, actual.VisionPatchSize, actual.VisionHeads, actual.TransformerWidth, actual.TransformerHeads, actual.TransformerLayers));
             Assert.Equal(expected.VisionLayers, actual.VisionLayers);
 
-            using var explainer = ClipExplainer.Load(path, Tokenizer.Value, new EngineOptions(DevicePreference.Cpu));
+            using var explainer = ClipExplainer.Load(path, Tokenizer.Value, new EngineOptions(DevicePreference.Cpu), Activation.QuickGelu);
             using var image = Image.Load<Rgb24>(Shared.Image("bwcat_cat.png"));
             var explanation = explainer.Explain(image, new ExplainRequest(["cat", "dog"], ["cat", "cat+dog"], 96, ExplainMode.Surgery | ExplainMode.Plain | ExplainMode.Single));
             Assert.Equal(6, explanation.Maps.Count);

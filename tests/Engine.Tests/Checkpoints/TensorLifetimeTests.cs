@@ -53,7 +53,7 @@ public sealed class TensorLifetimeTests : IDisposable
 
         var e = Assert.Throws<EngineInputException>(() =>
         {
-            using var sd = StateDict.Load(path);
+            using var sd = StateDict.Load(path, Activation.QuickGelu);
             ClipModel.FromStateDict(sd).Dispose();
         });
 

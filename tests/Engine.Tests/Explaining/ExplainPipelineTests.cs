@@ -85,7 +85,7 @@ public sealed class ExplainPipelineTests : IDisposable
     [Fact]
     public void A_resolution_too_small_for_a_2x2_token_grid_is_refused()
     {
-        using var resnet = ClipExplainer.Load(TinyModels.ResNetPath, ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu));
+        using var resnet = ClipExplainer.Load(TinyModels.ResNetPath, ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu), TinyModels.ResNetActivation);
         using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(80, 60);
         var e = Assert.Throws<EngineInputException>(() => resnet.Explain(image, new ExplainRequest(Labels, Resolution: 48)));
         Assert.Equal("resolution", e.Subject);

@@ -12,11 +12,17 @@ public static class TinyModels
 
     public static ClipModel Vit() => Load(VitPath);
 
-    public static ClipModel ResNet() => Load(ResNetPath);
+    /// <summary>
+    /// The ResNet fixture is OpenAI's <c>clip/model.py</c> (QuickGELU) saved with <c>torch.save</c>: a state dict does not
+    /// say its activation, so the tests state it, as a user would with <c>--activation quick_gelu</c>.
+    /// </summary>
+    public static Activation ResNetActivation => Activation.QuickGelu;
 
-    private static ClipModel Load(string path)
+    public static ClipModel ResNet() => Load(ResNetPath, ResNetActivation);
+
+    private static ClipModel Load(string path, Activation? activation = null)
     {
-        using var sd = StateDict.Load(path);
+        using var sd = StateDict.Load(path, activation);
         return ClipModel.FromStateDict(sd);
     }
 }

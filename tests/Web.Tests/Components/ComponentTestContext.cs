@@ -28,7 +28,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddLogging();
         Services.AddSignalR();
-        var auth = AddAuthorization();
+        var auth = Auth = AddAuthorization();
         auth.SetAuthorized("member@example.com");
         auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, "member-1"));
 
@@ -57,6 +57,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     }
 
     protected string Root { get; }
+
+    /// <summary>The logged-in member's authorization (a test makes them an admin with <c>SetRoles</c>).</summary>
+    protected Bunit.TestDoubles.BunitAuthorizationContext Auth { get; }
 
     /// <summary>Creates the app schema (call after all services are registered).</summary>
     protected void EnsureDatabase()

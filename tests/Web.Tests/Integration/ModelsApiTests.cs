@@ -25,7 +25,8 @@ public sealed class ModelsApiTests : IDisposable
         var body = await member.Http.GetStringAsync("/api/models");
 
         var model = Assert.Single(JsonSerializer.Deserialize<JsonElement>(body).EnumerateArray());
-        Assert.Equal(["name", "kind", "format", "sizeBytes", "sha256", "checksum", "officialName"], model.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "kind", "format", "sizeBytes", "sha256", "checksum", "officialName", "layout", "activation", "activationSource"],
+            model.EnumerateObject().Select(p => p.Name));
         Assert.Equal(ClipSurgeryAppFactory.ModelName, model.GetProperty("name").GetString());
         Assert.DoesNotContain(_factory.Root, body);
         Assert.DoesNotContain(_factory.ModelsDir, body);

@@ -1,0 +1,29 @@
+namespace ClipSurgeryWeb.Engine.Checkpoints;
+
+/// <summary>
+/// The transformer MLP's activation. OpenAI's CLIP uses QuickGELU (<c>x·σ(1.702x)</c>); OpenCLIP's LAION and DataComp
+/// models use exact GELU. Both have no parameters, so the weights cannot tell them apart: it comes from the checkpoint's
+/// layout (config files, the TorchScript archive's module classes, a known name) or is stated by the user.
+/// </summary>
+public enum Activation
+{
+    QuickGelu,
+    Gelu,
+}
+
+/// <summary>The names used by configs and flags: <c>quick_gelu</c>, <c>gelu</c> (as Hugging Face's <c>hidden_act</c>).</summary>
+public static class Activations
+{
+    public static string Name(Activation activation) => activation == Activation.Gelu ? "gelu" : "quick_gelu";
+
+    public static Activation? TryParse(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "quick_gelu" or "quickgelu" => Activation.QuickGelu,
+        "gelu" => Activation.Gelu,
+        _ => null,
+    };
+
+    /// <exception cref="EngineInputException">Anything but gelu or quick_gelu.</exception>
+    public static Activation Parse(string name) =>
+        TryParse(name) ?? throw new EngineInputException("activation", $"'{name}' is not an activation CLIP uses (gelu or quick_gelu)");
+}
