@@ -49,7 +49,10 @@ public static class SegmentCommand
                     throw new EngineInputException("--model", "needed to find points for --targets");
 
                 EngineSetup.CheckOutput(parse.GetValue(output)!);
-                var device = ComputeDevice.Resolve(setup.ReadDevice(parse));
+                var preference = setup.ReadDevice(parse);
+                var device = ComputeDevice.Resolve(preference);
+                if (pointText is not null)
+                    EngineSetup.Announce(reporter, new EngineOptions(preference) { Precision = Precision.Fp32 });   // SAM alone: always fp32 (with --targets the CLIP load announces)
                 using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
                 var resolver = new ModelResolver(parse.GetValue(setup.ModelsDir)!, new ModelDownloader(http));
                 var samPath = await EngineSetup.WithRemedy(() => resolver.ResolveSamAsync(parse.GetValue(sam)!, parse.GetValue(setup.AcceptFineTune), reporter.Downloads(), ct));
