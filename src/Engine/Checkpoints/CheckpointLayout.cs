@@ -12,13 +12,3 @@ public enum CheckpointLayout
     /// <summary>OpenAI key names from anyone but OpenAI: OpenCLIP (<c>open_clip_pytorch_model.bin</c>, <c>.safetensors</c>) or a fine-tune.</summary>
     OpenClip,
 }
-
-public static class CheckpointLayouts
-{
-    public static string Name(CheckpointLayout layout) => layout switch
-    {
-        CheckpointLayout.OpenAi => "OpenAI",
-        CheckpointLayout.HuggingFace => "Hugging Face",
-        _ => "OpenCLIP",
-    };
-}

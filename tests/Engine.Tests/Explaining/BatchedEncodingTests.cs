@@ -25,7 +25,8 @@ public sealed class BatchedEncodingTests : IDisposable
     private readonly List<Image<Rgb24>> crafted = [Gradient(53, 37), Noise(90, 300, seed: 7), Noise(200, 150, seed: 11)];
 
     private static ClipExplainer Load(string model) =>
-        ClipExplainer.Load(model == "vit" ? TinyModels.VitPath : TinyModels.ResNetPath, ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu));
+        ClipExplainer.Load(model == "vit" ? TinyModels.VitPath : TinyModels.ResNetPath, ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu),
+            model == "vit" ? null : TinyModels.ResNetActivation);
 
     /// <summary>Every reference image, then crafted images of other sizes and aspect ratios.</summary>
     private List<ExplainInput> Inputs() =>

@@ -76,7 +76,7 @@ public sealed class PrecisionParityTests(ITestOutputHelper output)
 
     private void ResnetMatchesReference(Device device, Precision precision, int r)
     {
-        using var explainer = ClipExplainer.Load(TinyModels.ResNetPath, Tokenizer, device, textCacheDir: null, precision);
+        using var explainer = ClipExplainer.Load(TinyModels.ResNetPath, Tokenizer, device, textCacheDir: null, precision, TinyModels.ResNetActivation);
         Assert.Equal(precision, explainer.Precision);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
