@@ -3,7 +3,7 @@
 # figures and the ratios to issue 9's goals.
 #
 #   scripts/bench-side-by-side.sh --reference DIR [--device cpu|cuda] [--out FILE] [--threads N] [--ref-demo parts|full]
-#                                 [--images N] [--steps N] [--repeats N] [--work DIR]
+#                                 [--images N] [--ref-images N] [--steps N] [--repeats N] [--rss-images N] [--work DIR]
 #
 # DIR is a checkout of the reference (never part of this repository):
 #   git clone https://github.com/xmed-lab/CLIP_Surgery DIR
@@ -13,12 +13,13 @@
 # --ref-demo parts (default): the reference's demo pipeline runs for real, except that each 59-label prompt ensemble
 # encodes one label and is charged its measured time for the other 58 (the reference runs all 77 positions of every
 # prompt, so every label costs the same); --ref-demo full encodes them all (about 180 labels × 85 prompts per image:
-# ten minutes or more per image on 2 CPU threads).
+# ten minutes or more per image on 2 CPU threads). --rss-images 200 also runs our e2e bench over 200 images for the
+# RSS goal (image 20 → 200). Under load, parts of ours can be rerun alone: bench/Bench parts --sections sgemm,encode,….
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-reference="" device="cpu" out="" threads=2 ref_demo="parts" images=6 ref_images=1 steps=3 repeats=5 work=""
+reference="" device="cpu" out="" threads=2 ref_demo="parts" images=6 ref_images=1 steps=3 repeats=5 rss_images=0 work=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --reference) reference="$2"; shift 2 ;;
@@ -30,8 +31,9 @@ while [[ $# -gt 0 ]]; do
     --ref-images) ref_images="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
     --repeats) repeats="$2"; shift 2 ;;
+    --rss-images) rss_images="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench-side-by-side: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -68,5 +70,13 @@ echo "== ours (bench/Bench parts, $threads threads, $device)" >&2
 (cd "$root" && dotnet run -c Release --no-build --project bench/Bench -- parts --checkpoint "$weights" --device "$device" \
   --threads "$threads" --repeats "$repeats" --steps "$steps" --images "$images" --json "$work/ours.json")
 
+rss=()
+if [[ "$rss_images" -gt 0 ]]; then
+  echo "== ours: e2e over $rss_images images (RSS)" >&2
+  (cd "$root" && dotnet run -c Release --no-build --project bench/Bench -- e2e --device "$device" --threads "$threads" \
+    --images "$rss_images" --json "$work/e2e-rss.json")
+  rss=(--rss "$work/e2e-rss.json")
+fi
+
 echo "== comparison (JSON in $work)" >&2
-"$python" "$here/reference_bench.py" compare "$work/reference.json" "$work/ours.json" ${out:+--out "$out"}
+"$python" "$here/reference_bench.py" compare "$work/reference.json" "$work/ours.json" "${rss[@]}" ${out:+--out "$out"}

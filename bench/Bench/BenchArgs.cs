@@ -21,13 +21,19 @@ public sealed record BenchArgs(
     int? Threads,
     int Steps,
     int Repeats,
-    bool KeepOutput)
+    bool KeepOutput,
+    IReadOnlySet<string> Sections)
 {
+    public static readonly string[] AllSections = ["sgemm", "encode", "opinions", "pipeline"];
+
+    /// <summary>Whether <c>parts</c> measures <paramref name="section"/> (<c>--sections sgemm,encode,opinions,pipeline</c>, default all).</summary>
+    public bool Has(string section) => Sections.Contains(section);
+
     public static BenchArgs Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var flags = new HashSet<string>(StringComparer.Ordinal);
-        string[] known = ["--device", "--precision", "--images", "--arch", "--json", "--checkpoint", "--image-dir", "--vocab", "--threads", "--steps", "--repeats"];
+        string[] known = ["--device", "--precision", "--images", "--arch", "--json", "--checkpoint", "--image-dir", "--vocab", "--threads", "--steps", "--repeats", "--sections"];
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--keep-output")
@@ -51,7 +57,19 @@ public sealed record BenchArgs(
             values.ContainsKey("--threads") ? Int(values, "--threads", 0, 1) : null,
             Int(values, "--steps", 3, 1),
             Int(values, "--repeats", 5, 1),
-            flags.Contains("--keep-output"));
+            flags.Contains("--keep-output"),
+            ParseSections(values.GetValueOrDefault("--sections")));
+    }
+
+    private static HashSet<string> ParseSections(string? list)
+    {
+        if (list is null)
+            return [.. AllSections];
+        var chosen = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var unknown = chosen.Except(AllSections).FirstOrDefault();
+        if (unknown is not null)
+            throw new BenchArgsException($"--sections: '{unknown}' is not one of {string.Join(", ", AllSections)}");
+        return chosen;
     }
 
     private static int Int(Dictionary<string, string> values, string name, int fallback, int min)
