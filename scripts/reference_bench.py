@@ -105,6 +105,14 @@ def profiler_flops(model, image):
     return kinds
 
 
+def cpu_name():
+    try:
+        with open('/proc/cpuinfo') as fh:
+            return next((l.split(':', 1)[1].strip() for l in fh if l.startswith('model name')), platform.machine())
+    except OSError:
+        return platform.machine()
+
+
 def blas_library():
     """The BLAS this process loaded (Debian's torch links the generic libblas.so.3, which the alternatives system points
     at OpenBLAS when libopenblas0-pthread is installed, else at the slow reference BLAS)."""
@@ -305,7 +313,7 @@ def cmd_run(a):
     clip, build_model, _ = import_reference(a.reference)
     report = {'torch': torch.__version__, 'torch_threads': torch.get_num_threads(), 'device': a.device,
               'blas': blas_library(),
-              'machine': {'cpu': platform.processor() or platform.machine(), 'logical_cores': os.cpu_count(),
+              'machine': {'cpu': cpu_name(), 'logical_cores': os.cpu_count(),
                           'load_average_1min': os.getloadavg()[0], 'date_utc': time.strftime('%Y-%m-%d %H:%M', time.gmtime())}}
     x = torch.randn(SGEMM_N, SGEMM_N, device=a.device)
     y = torch.randn(SGEMM_N, SGEMM_N, device=a.device)

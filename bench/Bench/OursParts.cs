@@ -49,6 +49,15 @@ public static class OursParts
                 report["encode"] = Encodes(explainer.Model, device, a.Repeats);
                 Json.Write(a.Json, report);
             }
+            if (a.Has("text"))
+            {
+                // The opinions text part alone, before and after (see TextParts), without the 64-view engine step.
+                var ga = new GradientAscent(explainer.Model, tokenizer);
+                var settings = new OpinionSettings(Batch: 16, Tokens: 5, Views: 64);
+                var (after, before) = TextParts(explainer.Model, ga.Prompt, new ReferenceWayText(explainer.Model, tokenizer), device, a.Steps, settings);
+                report["opinions_text"] = new Dictionary<string, object?> { ["after_text_part"] = Measure.Stats(after), ["before_text_part"] = Measure.Stats(before) };
+                Json.Write(a.Json, report);
+            }
             if (a.Has("opinions"))
             {
                 report["opinions"] = Opinions(explainer.Model, tokenizer, device, a);
@@ -186,10 +195,7 @@ public static class OursParts
         Log($"opinions: engine step {engineSteps.Min():F2} s best of {engineSteps.Count}");
 
         var referenceWay = new ReferenceWayText(model, tokenizer);
-        var after = TextLoop(model, ga.Prompt.Encode, device, a.Steps, settings);
-        Log($"opinions: text part ours {after.Min():F3} s");
-        var before = TextLoop(model, referenceWay.Encode, device, a.Steps, settings);
-        Log($"opinions: text part the reference's way {before.Min():F3} s");
+        var (after, before) = TextParts(model, ga.Prompt, referenceWay, device, a.Steps, settings);
         double engineBest = engineSteps.Min();
         return new()
         {
@@ -214,6 +220,19 @@ public static class OursParts
         var logits = torch.randn([2, 5, model.Config.VocabSize], generator: new Generator(3), device: device);
         var soft = GumbelTokens.HardSample(logits, torch.zeros_like(logits));
         return (ours.Encode(soft) - theirs.Encode(soft)).abs().max().item<float>();
+    }
+
+    /// <summary>Our text side and the reference's way, alternating step by step (so that load from other work falls on both alike).</summary>
+    private static (List<double> After, List<double> Before) TextParts(ClipModel model, SoftPrompt ours, ReferenceWayText theirs, Device device, int steps, OpinionSettings settings)
+    {
+        List<double> after = [], before = [];
+        for (int i = 0; i < steps; i++)
+        {
+            after.AddRange(TextLoop(model, ours.Encode, device, 1, settings));
+            before.AddRange(TextLoop(model, theirs.Encode, device, 1, settings));
+            Log($"opinions text part, round {i + 1}: ours {after[^1]:F3} s, the reference's way {before[^1]:F3} s");
+        }
+        return (after, before);
     }
 
     /// <summary>
