@@ -26,7 +26,7 @@ public class ClipBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        device = ComputeDevice.Resolve(Environment.GetEnvironmentVariable("CLIPSURGERY_DEVICE") == "cuda" ? DevicePreference.Cuda : DevicePreference.Cpu);
+        device = ComputeDevice.Resolve(ComputeDevice.Parse(Environment.GetEnvironmentVariable("CLIPSURGERY_DEVICE") ?? "cpu"));
         model = RandomModels.Clip(Model, device);
         var generator = new Generator(1);
         image224 = torch.randn([1, 3, 224, 224], generator: generator).to(device);

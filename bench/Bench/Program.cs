@@ -1,13 +1,21 @@
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using ClipSurgeryWeb.Bench;
 
-// dotnet run -c Release --project bench/Bench -- --filter '*'
-// In-process: the benchmarks run in this build's output, whose TorchSharp native library the build has made loadable.
-var config = DefaultConfig.Instance.AddJob(Job.Default
-    .WithToolchain(InProcessEmitToolchain.Instance)
-    .WithWarmupCount(2)
-    .WithIterationCount(8)
-    .WithId("engine"));
-BenchmarkSwitcher.FromAssembly(typeof(ClipSurgeryWeb.Bench.ClipBenchmarks).Assembly).Run(args, config);
+// dotnet run -c Release --project bench/Bench -- e2e   [--device cpu|cuda] [--precision fp32|fp16|bf16] [--images N] [--arch ViT-B/16] [--json FILE]
+// dotnet run -c Release --project bench/Bench -- micro [--device cpu|cuda] [BenchmarkDotNet options, e.g. --filter '*']
+// dotnet run -c Release --project bench/Bench -- parts --checkpoint FILE [--device …] [--json FILE]   (ours, for scripts/bench-side-by-side.sh)
+// Without a command (or with BenchmarkDotNet options first) the microbenchmarks run, as before.
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "e2e" => EndToEnd.Run(BenchArgs.Parse(args[1..])),
+        "parts" => OursParts.Run(BenchArgs.Parse(args[1..])),
+        "micro" => Micro.Run(args[1..]),
+        _ => Micro.Run(args),
+    };
+}
+catch (BenchArgsException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 2;
+}
