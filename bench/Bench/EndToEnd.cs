@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
 using System.Diagnostics;
 using System.Text.Json;
 using ClipSurgeryWeb.Engine.Explaining;
@@ -56,7 +57,7 @@ public static class EndToEnd
         var tokenizer = ClipTokenizer.FromFile(a.Vocab);
         var options = new EngineOptions(a.Device, TextCacheDir: null, Precision: a.Precision);
         var loadWatch = Stopwatch.StartNew();
-        using var explainer = ClipExplainer.Load(checkpoint, tokenizer, options);
+        using var explainer = ClipExplainer.Load(checkpoint, tokenizer, options, Activation.QuickGelu);   // random weights of an OpenAI architecture
         double loadSeconds = loadWatch.Elapsed.TotalSeconds;
         var device = explainer.Device;
         int native = explainer.Model.Visual.InputResolution;

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
 using System.Diagnostics;
 using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
@@ -33,7 +34,7 @@ public static class OursParts
             ["machine"] = Machine.Describe(),
         };
         var tokenizer = ClipTokenizer.FromFile(a.Vocab);
-        using (var explainer = ClipExplainer.Load(checkpoint, tokenizer, new EngineOptions(a.Device, Precision: a.Precision)))
+        using (var explainer = ClipExplainer.Load(checkpoint, tokenizer, new EngineOptions(a.Device, Precision: a.Precision), Activation.QuickGelu))
         {
             var device = explainer.Device;
             report["device"] = device.ToString();
