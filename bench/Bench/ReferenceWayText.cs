@@ -4,6 +4,7 @@ using ClipSurgeryWeb.Engine.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;
 using Transformer = ClipSurgeryWeb.Engine.Models.Transformer;
+using LayerNorm = ClipSurgeryWeb.Engine.Models.LayerNorm;
 using static TorchSharp.torch;
 
 namespace ClipSurgeryWeb.Bench;
