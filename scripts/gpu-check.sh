@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The prepared GPU check (issue 9, section 5). On a machine with an NVIDIA GPU and a CUDA PyTorch:
 #   builds the CUDA flavour (-p:TorchBackend=cuda, Release), prints the engine's start-up line, runs the engine's
-#   parity tests on CUDA, the end-to-end bench in fp16 and fp32, the microbenchmarks, and — with --reference DIR —
+#   parity tests on CUDA, the end-to-end bench in fp16 and fp32, issue 9's GPU goals (bench goals), the microbenchmarks, and — with --reference DIR —
 #   the side-by-side bench against the Python reference on the same GPU; one report, all within the time budget
 #   (8 minutes by default). Without a GPU it says so and runs its CPU parts: the default build, the start-up line
 #   (and the refusal of --device cuda) and a CPU parity subset.
@@ -119,6 +119,8 @@ if [ "$mode" = cuda ]; then
     step "end-to-end bench, CUDA $precision" 90 -- dotnet run "${flavour[@]}" --no-build --project bench/Bench -- \
       e2e --device cuda --precision "$precision" --images "${E2E_IMAGES:-20}" --json "$report_dir/e2e-cuda-$precision.json"
   done
+  step "GPU goals (ViT-B/16 fp32 encode, ViT-L/14 fp16 at 512, opinions iteration, SAM ViT-H set_image)" 150 -- \
+    dotnet run "${flavour[@]}" --no-build --project bench/Bench -- goals --device cuda --json "$report_dir/goals-cuda.json"
   step "microbenchmarks on CUDA" 150 -- env CLIPSURGERY_DEVICE=cuda dotnet run "${flavour[@]}" --no-build --project bench/Bench -- micro --device cuda
   if [ -n "$reference" ]; then
     if [ -x scripts/bench-side-by-side.sh ]; then

@@ -64,6 +64,27 @@ public sealed class SamModel : torch.nn.Module
     public Device Device => pixel_mean.device;
 
     /// <summary>
+    /// An untrained model of <paramref name="config"/>'s sizes (TorchSharp's default initialisation) on
+    /// <paramref name="device"/> in eval mode: for benchmarks of full-size architectures, whose speed does not depend on
+    /// the weights' values. Explaining needs <see cref="Load"/>.
+    /// </summary>
+    public static SamModel Untrained(SamConfig config, Device device)
+    {
+        var model = new SamModel(config);
+        try
+        {
+            model.to(device);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Reads a Segment Anything checkpoint (any size) in any format <see cref="StateDict"/> reads — a <c>torch.save</c>
     /// zip, safetensors, a TorchScript archive — builds the model its shapes describe, loads the weights strictly as
     /// fp32, and moves it to <paramref name="device"/> in eval mode. Whatever fails, nothing it made stays alive.
