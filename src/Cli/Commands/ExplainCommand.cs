@@ -104,7 +104,6 @@ public static class ExplainCommand
 
         using (explainer)
         {
-            explainer.ImageBatchSize = engine.Options.ImageBatchSize;
             reporter.Info($"model {Path.GetFileName(engine.ModelPath)}: {explainer.Model.Config.Architecture}, input {explainer.Model.Visual.InputResolution}, device {explainer.Device}");
             // Two inputs writing one folder: the later one fails when its turn comes, before it is decoded.
             var folders = new HashSet<string>(StringComparer.Ordinal);

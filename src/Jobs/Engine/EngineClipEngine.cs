@@ -212,13 +212,12 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         ahead = null;
         try
         {
-            explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir, Precision: wanted));
+            explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir, Precision: wanted, ImageBatchSize: settings.ImageBatchSize));
         }
         catch (ActivationRequiredException e)
         {
             throw new EngineInputException(Path.GetFileName(e.Subject), $"{e.Reason}. An admin can register it again on the Models page, choosing its activation", e);
         }
-        explainer.ImageBatchSize = settings.ImageBatchSize;
         return explainer;
     }
 

@@ -23,8 +23,7 @@ public static class EngineStartupExtensions
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ClipSurgeryWeb.Engine");
         try
         {
-            // Read as a key, not a property: the server-wide precision belongs to the per-run precision settings.
-            var precision = Precisions.Parse(configuration[$"{ClipSurgeryOptions.Section}:Precision"] ?? "auto");
+            var precision = Precisions.Parse(options.Precision);
             var report = EngineStartup.Report(DevicePreference.Parse(options.Device), precision, options.LibTorchDir);
             logger.LogInformation("{StartupLine}", report.Line);
         }

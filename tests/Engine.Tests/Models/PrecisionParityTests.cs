@@ -146,15 +146,7 @@ public sealed class PrecisionParityTests(ITestOutputHelper output)
     {
         Assert.Equal((Height, Width), (map.Height, map.Width));
         using var actual = torch.tensor(map.Render(), [map.Height, map.Width]);
-        if (precision == Precision.Fp32)
-        {
-            Golden.AssertClose(expected, actual, Fp32Tolerance, what);
-            return;
-        }
-        var (pearson, meanAbs) = Agreement(expected, actual);
-        output.WriteLine($"{Precisions.Name(precision)} {what}: r = {pearson:F6}, mean |Δ| = {meanAbs:G3}");
-        Assert.True(pearson >= MinPearson, $"{what} ({Precisions.Name(precision)}): Pearson r {pearson:F6} < {MinPearson}");
-        Assert.True(meanAbs <= MaxMeanAbs, $"{what} ({Precisions.Name(precision)}): mean abs {meanAbs:G4} > {MaxMeanAbs}");
+        AssertSimilar(expected, actual, precision, what);
     }
 
     /// <summary>Pearson correlation and mean absolute difference of two maps, in float64.</summary>
