@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Hosting.Extensions;
 using ClipSurgeryWeb.Jobs.Extensions;
 using ClipSurgeryWeb.Web.Extensions;
 

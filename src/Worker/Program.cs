@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Hosting.Extensions;
 using ClipSurgeryWeb.Jobs.Extensions;
 
 // A Hangfire worker for another machine: same jobs, same PostgreSQL (ClipSurgery:Database=PostgreSql), no pages.

@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Tests.Support;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Tests.Support;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Tests.Support;

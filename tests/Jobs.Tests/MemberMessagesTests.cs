@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Jobs.Running;
 

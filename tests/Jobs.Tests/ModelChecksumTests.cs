@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Models;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Jobs.Tests.Support;
 

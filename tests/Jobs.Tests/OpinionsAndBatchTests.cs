@@ -1,5 +1,5 @@
 using ClipSurgeryWeb.Jobs.Batch;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Opinions;
 using ClipSurgeryWeb.Jobs.Records;

@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 
 namespace ClipSurgeryWeb.Jobs.Tests;
 

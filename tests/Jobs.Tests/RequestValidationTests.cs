@@ -1,7 +1,7 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Jobs.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Batch;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Running;

@@ -1,5 +1,6 @@
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Engine;
-using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Jobs.Running;
 
 namespace ClipSurgeryWeb.Jobs.Tests;

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Jobs.Running;
 
 namespace ClipSurgeryWeb.Jobs.Tests;

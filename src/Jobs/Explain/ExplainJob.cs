@@ -1,8 +1,8 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using Hangfire;
 
 namespace ClipSurgeryWeb.Jobs.Explain;

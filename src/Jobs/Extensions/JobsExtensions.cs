@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Hosting.Extensions;
 using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Batch;
@@ -6,10 +7,10 @@ using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Opinions;
-using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Jobs.Records;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.PostgreSql;

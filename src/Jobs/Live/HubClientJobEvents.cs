@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Hosting.Options;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,9 @@
 using ClipSurgeryWeb.Engine.Hosting;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 

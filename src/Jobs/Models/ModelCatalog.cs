@@ -1,7 +1,7 @@
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 
 using ClipSurgeryWeb.Engine.Checkpoints;
 using EngineCatalog = ClipSurgeryWeb.Engine.Checkpoints.ModelCatalog;

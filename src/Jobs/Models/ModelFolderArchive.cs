@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 
 namespace ClipSurgeryWeb.Jobs.Models;
 

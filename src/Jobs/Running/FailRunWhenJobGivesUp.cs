@@ -1,4 +1,5 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Hosting.Storage;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Live;
 using Hangfire.Common;
 using Hangfire.States;

@@ -1,6 +1,6 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Live;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace ClipSurgeryWeb.Jobs.Running;

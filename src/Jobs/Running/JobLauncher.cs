@@ -1,5 +1,5 @@
 using ClipSurgeryWeb.Jobs.Batch;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Models;

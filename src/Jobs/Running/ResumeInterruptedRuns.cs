@@ -1,5 +1,5 @@
-using ClipSurgeryWeb.Jobs.Data;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Hosting.Storage;
 using Hangfire;
 using Hangfire.States;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using ClipSurgeryWeb.Engine;
 using ClipSurgeryWeb.Engine.Hosting;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 
 namespace ClipSurgeryWeb.Jobs.Running;
 

@@ -1,5 +1,5 @@
-using ClipSurgeryWeb.Jobs.Data;
-using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Hosting.Options;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

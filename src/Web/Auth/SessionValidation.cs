@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 

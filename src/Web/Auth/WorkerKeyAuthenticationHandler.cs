@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using ClipSurgeryWeb.Jobs.Live;
-using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Hosting.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Web.Auth;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Web.Live;
 using ClipSurgeryWeb.Web.Services;

@@ -1,8 +1,8 @@
 using System.IO.Compression;
-using ClipSurgeryWeb.Jobs.Data;
-using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Web.Auth;
 using ClipSurgeryWeb.Web.Services;
 using Microsoft.AspNetCore.Mvc;

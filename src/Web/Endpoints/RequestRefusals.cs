@@ -95,7 +95,7 @@ public sealed partial class RequestRefusals(RequestDelegate next)
     /// <summary>A body over the limit: the endpoint's own (uploads), or the server's.</summary>
     private static Problem TooLarge(Endpoint? endpoint) =>
         endpoint?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize is { } limit
-            ? new Problem("request body", $"is larger than the {ClipSurgeryWeb.Jobs.Storage.ImageIntake.Megabytes(limit)} this endpoint accepts in one request")
+            ? new Problem("request body", $"is larger than the {ClipSurgeryWeb.Hosting.Storage.ImageIntake.Megabytes(limit)} this endpoint accepts in one request")
             : new Problem("request body", "is larger than this server accepts");
 
     /// <summary>The declared type at a JSON path ("imageIds[0]", "resolution") of the handler's parameter.</summary>

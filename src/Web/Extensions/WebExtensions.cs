@@ -1,4 +1,7 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Hosting.Extensions;
+using ClipSurgeryWeb.Hosting.Options;
+using ClipSurgeryWeb.Web.Data;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Web.Auth;
 using ClipSurgeryWeb.Web.Components;
@@ -10,7 +13,9 @@ using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 
 namespace ClipSurgeryWeb.Web.Extensions;
@@ -18,12 +23,30 @@ namespace ClipSurgeryWeb.Web.Extensions;
 public static class WebExtensions
 {
     /// <summary>
-    /// ASP.NET Core Identity on the app database. Every page and endpoint needs login (fallback policy); admins have the
+    /// ASP.NET Core Identity on the app database (its own context, <see cref="AccountsDb"/>, migrated at start), and the
+    /// data-protection keys that sign its cookies. Every page and endpoint needs login (fallback policy); admins have the
     /// "admin" policy; remote workers authenticate to the hub with the worker key.
     /// </summary>
     public static IHostApplicationBuilder AddClipSurgeryIdentity(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        var options = builder.Configuration.GetSection(ClipSurgeryOptions.Section).Get<ClipSurgeryOptions>() ?? new ClipSurgeryOptions();
+        var dataDir = options.DataPath(builder.Environment.ContentRootPath);
+        if (options.UsesPostgres)
+        {
+            var connection = DataExtensions.RequiredConnectionString(builder.Configuration, "App");
+            services.AddDbContext<AccountsDb, PostgresAccountsDb>(o => o.UseNpgsql(connection, x => x.MigrationsHistoryTable(AccountsDb.HistoryTable)));
+        }
+        else
+        {
+            services.AddDbContext<AccountsDb, SqliteAccountsDb>(o =>
+                o.UseSqlite($"Data Source={Path.Combine(dataDir, "app.db")}", x => x.MigrationsHistoryTable(AccountsDb.HistoryTable)));
+        }
+        services.AddHostedService<AccountsInitializer>();
+        // Login cookies stay valid across restarts (and across web nodes that share the data folder's keys).
+        services.AddDataProtection()
+            .SetApplicationName("ClipSurgeryWeb")
+            .PersistKeysToFileSystem(Directory.CreateDirectory(Path.Combine(dataDir, "keys")));
         services.AddIdentity<TeamMember, IdentityRole>(o =>
             {
                 o.User.RequireUniqueEmail = true;
@@ -31,7 +54,7 @@ public static class WebExtensions
                 o.Password.RequireNonAlphanumeric = false;
                 o.Lockout.MaxFailedAccessAttempts = 10;
             })
-            .AddEntityFrameworkStores<ClipSurgeryDb>()
+            .AddEntityFrameworkStores<AccountsDb>()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(o =>
         {

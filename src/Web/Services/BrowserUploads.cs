@@ -1,6 +1,6 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using Microsoft.AspNetCore.Components.Forms;
 
 namespace ClipSurgeryWeb.Web.Services;

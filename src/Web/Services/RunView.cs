@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 
 namespace ClipSurgeryWeb.Web.Services;
 

@@ -139,7 +139,7 @@ public sealed class ExplainState : IDisposable
         try
         {
             var who = await _user.GetAsync();
-            var run = await _ops.RunAsync<JobLauncher, Jobs.Data.JobRun>(l => l.StartExplainAsync(
+            var run = await _ops.RunAsync<JobLauncher, ClipSurgeryWeb.Data.JobRun>(l => l.StartExplainAsync(
                 who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel,
                 precision: Precision));
             Run = await _queries.GetAsync(who, run.Id);

@@ -1,9 +1,10 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Hosting.Extensions;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Extensions;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Running;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Tests.Fakes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Web.State;
 using ClipSurgeryWeb.Web.Tests.Support;
 using Microsoft.AspNetCore.Components.Forms;

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using Bunit;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Models;
-using ClipSurgeryWeb.Jobs.Options;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Hosting.Options;
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Web.Live;
 using ClipSurgeryWeb.Web.Services;
@@ -37,7 +37,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IClipEngine>(new FakeClipEngine());
         Services.AddSingleton(new FileStore(Path.Combine(Root, "data"), models));
         Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new ClipSurgeryOptions { MaxUploadBytes = 100_000 }));
-        Services.AddDbContextFactory<ClipSurgeryDb>(o => o.UseSqlite($"Data Source={Path.Combine(Root, "app.db")}"));
+        Services.AddClipSurgeryDb(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(Root, "app.db")}");
         Services.AddSingleton<LiveUpdates>();
         Services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<LiveUpdates>());
         Services.AddSingleton<ModelChecksums>();
@@ -47,7 +47,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<Operations>();
         Services.AddScoped<BrowserUploads>();
         Services.AddSingleton<Thumbnails>();
-        Services.AddScoped<ClipSurgeryWeb.Jobs.Storage.ImageIntake>();
+        Services.AddScoped<ClipSurgeryWeb.Hosting.Storage.ImageIntake>();
         Services.AddScoped<LiveFeed>();
         Services.AddScoped<ExplainState>();
         Services.AddSingleton(TimeProvider.System);
@@ -61,11 +61,11 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     /// <summary>The logged-in member's authorization (a test makes them an admin with <c>SetRoles</c>).</summary>
     protected Bunit.TestDoubles.BunitAuthorizationContext Auth { get; }
 
-    /// <summary>Creates the app schema (call after all services are registered).</summary>
+    /// <summary>Creates the app schema by its migrations, as the app does at start (call after all services are registered).</summary>
     protected void EnsureDatabase()
     {
         using var db = Services.GetRequiredService<IDbContextFactory<ClipSurgeryDb>>().CreateDbContext();
-        db.Database.EnsureCreated();
+        DatabaseMigrator.MigrateAsync(db, DataServices.MarkerTable).GetAwaiter().GetResult();
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -1,5 +1,5 @@
 using Bunit;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Web.Components.Pages.Explain;
 using ClipSurgeryWeb.Web.Components.Shared;
 using ClipSurgeryWeb.Web.Services;

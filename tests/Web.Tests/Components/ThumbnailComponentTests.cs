@@ -1,6 +1,6 @@
 using Bunit;
 using ClipSurgeryWeb.Engine.Tests.Support;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Web.Components.Pages.Explain;
 using ClipSurgeryWeb.Web.Components.Shared;
 using ClipSurgeryWeb.Web.Services;

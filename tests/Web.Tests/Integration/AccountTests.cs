@@ -1,5 +1,5 @@
 using System.Net;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Web.Auth;
 using ClipSurgeryWeb.Web.Services;

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Web.Tests.Support;
 using Microsoft.EntityFrameworkCore;

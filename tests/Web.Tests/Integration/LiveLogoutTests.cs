@@ -1,4 +1,5 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Web.Auth;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Web.Live;

@@ -1,5 +1,5 @@
 using ClipSurgeryWeb.Jobs.Live;
-using ClipSurgeryWeb.Jobs.Options;
+using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Web.Live;
 using ClipSurgeryWeb.Web.Tests.Support;

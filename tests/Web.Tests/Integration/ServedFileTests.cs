@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ClipSurgeryWeb.Jobs.Data;
-using ClipSurgeryWeb.Jobs.Storage;
+using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Web.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

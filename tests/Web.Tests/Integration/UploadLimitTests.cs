@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Web.Endpoints;
 using ClipSurgeryWeb.Web.Tests.Support;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,4 +1,5 @@
-using ClipSurgeryWeb.Jobs.Data;
+using ClipSurgeryWeb.Web.Auth;
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Tests.Fakes;
 using Microsoft.AspNetCore.Hosting;

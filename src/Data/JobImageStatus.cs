@@ -1,0 +1,10 @@
+namespace ClipSurgeryWeb.Data;
+
+public enum JobImageStatus
+{
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}

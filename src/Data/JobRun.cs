@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace ClipSurgeryWeb.Data;
+
+/// <summary>One request for background work (explain, opinions, batch, download) and its durable state.</summary>
+public sealed class JobRun
+{
+    public Guid Id { get; set; }
+
+    public JobRunKind Kind { get; set; }
+
+    public JobRunStatus Status { get; set; }
+
+    public required string OwnerId { get; set; }
+
+    public required string OwnerName { get; set; }
+
+    /// <summary>Visible to the whole team (default), or only to its owner and admins.</summary>
+    public bool Shared { get; set; } = true;
+
+    public string SettingsJson { get; set; } = "{}";
+
+    public string? HangfireJobId { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    public string? Error { get; set; }
+
+    /// <summary>Bytes done/total for downloads.</summary>
+    public long? BytesDone { get; set; }
+
+    public long? BytesTotal { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public List<JobImage> Images { get; set; } = [];
+
+    public RunSettings Settings
+    {
+        get => JsonSerializer.Deserialize<RunSettings>(SettingsJson) ?? new RunSettings();
+        set => SettingsJson = JsonSerializer.Serialize(value);
+    }
+
+    public bool IsFinished => Status is JobRunStatus.Succeeded or JobRunStatus.CompletedWithErrors or JobRunStatus.Failed or JobRunStatus.Cancelled;
+}

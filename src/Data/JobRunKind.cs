@@ -1,0 +1,9 @@
+namespace ClipSurgeryWeb.Data;
+
+public enum JobRunKind
+{
+    Explain,
+    Opinions,
+    Batch,
+    Download,
+}

@@ -1,0 +1,28 @@
+namespace ClipSurgeryWeb.Data;
+
+/// <summary>A file the engine wrote for one image of a run, at results/&lt;RunId&gt;/&lt;JobImageId&gt;/&lt;FileName&gt;.</summary>
+public sealed class ResultFile
+{
+    public Guid Id { get; set; }
+
+    public Guid RunId { get; set; }
+
+    public Guid JobImageId { get; set; }
+
+    public required string FileName { get; set; }
+
+    /// <summary>"heatmap", "mask", "overlay", "maps", "masks", "tokens", "words".</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>For heatmaps: "cs", "plain" or "single".</summary>
+    public string? Mode { get; set; }
+
+    /// <summary>The label or target the file is about.</summary>
+    public string? Label { get; set; }
+
+    public long SizeBytes { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public bool IsImage => FileName.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,9 +1,0 @@
-namespace ClipSurgeryWeb.Jobs.Data;
-
-public enum JobRunKind
-{
-    Explain,
-    Opinions,
-    Batch,
-    Download,
-}

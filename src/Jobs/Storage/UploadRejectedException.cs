@@ -1,9 +1,0 @@
-namespace ClipSurgeryWeb.Jobs.Storage;
-
-/// <summary>An upload refused before anything was stored: names the file and why.</summary>
-public sealed class UploadRejectedException(string fileName, string reason) : Exception($"{fileName}: {reason}")
-{
-    public string FileName { get; } = fileName;
-
-    public string Reason { get; } = reason;
-}
