@@ -98,7 +98,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_file_that_is_not_a_checkpoint_is_refused_and_the_models_folder_is_unchanged()
     {
-        var catalog = _host.Services.GetRequiredService<ModelCatalog>();
+        var catalog = _host.Services.GetRequiredService<ModelsFolder>();
         var before = Directory.GetFileSystemEntries(_host.ModelsDir).Order().ToList();
         using var stream = new MemoryStream("definitely not a checkpoint"u8.ToArray());
 
@@ -113,7 +113,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_valid_fine_tune_is_registered_and_listed()
     {
-        var catalog = _host.Services.GetRequiredService<ModelCatalog>();
+        var catalog = _host.Services.GetRequiredService<ModelsFolder>();
         using var stream = new MemoryStream([(byte)'P', (byte)'K', 1, 2, 3]);
 
         var model = await catalog.RegisterAsync(stream, "my_finetune.pt", 1_000_000, default);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ClipSurgeryWeb.Cli.Terminal;
 using ClipSurgeryWeb.Engine;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 
@@ -22,7 +23,7 @@ public static class ExplainCommand
         var labels = new Option<string>("--labels") { Description = "Comma-separated labels competing in feature surgery", Required = true };
         var targets = new Option<string?>("--targets") { Description = "Comma-separated targets to draw, a+b combines (default: the labels)" };
         var resolution = new Option<int?>("--resolution") { Description = "Input size n×n (default: the model's own)" };
-        var modes = new Option<string>("--modes") { Description = "cs, plain, single (comma-separated)", DefaultValueFactory = _ => "cs" };
+        var modes = new Option<string>("--modes") { Description = $"{MapMethods.Names} (comma-separated)", DefaultValueFactory = _ => "cs" };
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "out" };
         var saveMaps = new Option<bool>("--save-maps") { Description = "Also write maps.safetensors with the raw maps and SAM points" };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this", DefaultValueFactory = _ => ImageLimits.DefaultMaxPixels };
@@ -56,7 +57,7 @@ public static class ExplainCommand
                     ExplainRequest.SplitList(parse.GetValue(labels)),
                     ExplainRequest.SplitList(parse.GetValue(targets)),
                     parse.GetValue(resolution),
-                    EngineSetup.Flag("--modes", () => ExplainModes.Parse(parse.GetValue(modes)!)));
+                    EngineSetup.Flag("--modes", () => MapMethods.Parse(parse.GetValue(modes)!)));
                 request.Validate();
                 EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
