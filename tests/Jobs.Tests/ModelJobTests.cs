@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Live;
@@ -70,7 +71,7 @@ public sealed class ModelJobTests : IAsyncLifetime
         File.WriteAllBytes(Path.Combine(_host.ModelsDir, "sam_fake.pth"), [(byte)'P', (byte)'K', 1]);
         var image = await _host.UploadAsync();
         var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartExplainAsync(
-            _host.Owner, [image.Id], JobsHost.ModelName, ["cat", "sofa"], ["cat"], ["cs"], null, true, samModelName: "sam_fake"));
+            _host.Owner, [image.Id], JobsHost.ModelName, ["cat", "sofa"], ["cat"], [MapMethod.Surgery], null, true, samModelName: "sam_fake"));
 
         await _host.With(async sp => { await sp.GetRequiredService<ExplainJob>().RunAsync(run.Id, default); return 0; });
 

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Live;
@@ -123,9 +124,9 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
         Assert.Null((await _host.LoadRunAsync(run.Id)).Settings.Resolution);
         var specs = _host.Fake.ExplainSpecs;
         Assert.Equal(2, specs.Count);
-        Assert.Equal(["plain", "cs"], specs[0].Modes);
+        Assert.Equal([MapMethod.Surgery, MapMethod.Plain], specs[0].Modes);
         Assert.Null(specs[0].Resolution);
-        Assert.Equal(["single"], specs[1].Modes);
+        Assert.Equal([MapMethod.Single], specs[1].Modes);
         Assert.Equal(512, specs[1].Resolution);
     }
 

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
@@ -21,8 +22,8 @@ public sealed class RequestValidationTests : IAsyncLifetime
     [Theory]
     [InlineData(new string[0], new string[0], new[] { "cs" }, "labels", "add at least one label")]
     [InlineData(new[] { " ", "," }, new string[0], new[] { "cs" }, "labels", "add at least one label")]
-    [InlineData(new[] { "cat" }, new[] { "cat+dog" }, new[] { "cs" }, "target 'cat+dog'", "'dog' is not among the labels")]
-    [InlineData(new[] { "cat" }, new string[0], new string[0], "modes", "choose at least one of Surgery, plain CLIP, single label")]
+    [InlineData(new[] { "cat" }, new[] { "cat+dog" }, new[] { "cs" }, "target 'cat+dog'", "'dog' is not one of the labels (cat)")]
+    [InlineData(new[] { "cat" }, new string[0], new string[0], "modes", "choose at least one of Surgery, Plain CLIP, Single label")]
     [InlineData(new[] { "cat" }, new string[0], new[] { "heat" }, "modes", "'heat' is not one of cs, plain, single")]
     public async Task Explain_with_bad_input_is_refused_with_the_thing_and_the_reason_and_queues_nothing(
         string[] labels, string[] targets, string[] modes, string subject, string reason)
@@ -44,7 +45,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
 
         var image = await _host.UploadAsync();
         var unknown = await Assert.ThrowsAsync<RequestRejectedException>(() => _host.With(sp =>
-            sp.GetRequiredService<JobLauncher>().StartExplainAsync(_host.Owner, [image.Id], "ViT-H/99", ["cat"], [], ["cs"], null, true)));
+            sp.GetRequiredService<JobLauncher>().StartExplainAsync(_host.Owner, [image.Id], "ViT-H/99", ["cat"], [], [MapMethod.Surgery], null, true)));
         Assert.Equal("model 'ViT-H/99'", unknown.Subject);
         Assert.Contains(JobsHost.ModelName, unknown.Reason);
         Assert.Equal(0, await RunCountAsync());

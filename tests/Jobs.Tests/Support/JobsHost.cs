@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Data;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Extensions;
@@ -69,7 +70,7 @@ public sealed class JobsHost : IAsyncDisposable
     public async Task<JobRun> StartExplainAsync(IReadOnlyList<Guid> images, IReadOnlyList<string>? labels = null,
         IReadOnlyList<string>? targets = null, IReadOnlyList<string>? modes = null) =>
         await With(sp => sp.GetRequiredService<JobLauncher>().StartExplainAsync(Owner, images, ModelName, labels ?? ["cat", "sofa"],
-            targets ?? [], modes ?? ["cs", "plain"], null, shared: true));
+            targets ?? [], (modes ?? ["cs", "plain"]).Select(m => new MapMethod(m)).ToList(), null, shared: true));
 
     public async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
     {
