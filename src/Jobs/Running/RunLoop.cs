@@ -115,7 +115,7 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         var swept = InterruptedWrites.SweepFolder(files.ResultDir(run.Id, item.Id));
         if (swept > 0)
             log.LogInformation("Removed {Count} leftovers of interrupted writes for image {ImageId} of run {RunId}", swept, item.ImageId, run.Id);
-        return new ImageWork(db, events, time, files, run, item, cts, within => Overall(run, within));
+        return new ImageWork(db, events, time, files, run, item, cts, within => Overall(run, item, within));
     }
 
     /// <summary>Done: saved at once, so a cancellation later in the call leaves it done; then announced (never throws for cancellation).</summary>
@@ -151,14 +151,14 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             ImageStatus = item.Status.ToString(),
             Stage = item.Stage,
             Progress = item.Progress,
-            Overall = Overall(run, 0),
+            Overall = Overall(run, item, 1),
             Message = reason,
         });
     }
 
-    /// <summary>The run's progress: images ended, plus this one's progress within it.</summary>
-    private static double Overall(JobRun run, double within) => run.Images.Count == 0 ? 1
-        : Math.Min(1, (run.Images.Count(i => i.Status is JobImageStatus.Done or JobImageStatus.Failed) + within) / run.Images.Count);
+    /// <summary>The run's progress: the other images ended, plus this one's progress within it.</summary>
+    private static double Overall(JobRun run, JobImage item, double within) => run.Images.Count == 0 ? 1
+        : Math.Min(1, (run.Images.Count(i => i.Id != item.Id && i.Status is JobImageStatus.Done or JobImageStatus.Failed) + within) / run.Images.Count);
 
     private bool IsCancelRequested(Guid runId) =>
         db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.CancelRequested).FirstOrDefault();
