@@ -4,6 +4,7 @@ using System.Text.Json;
 using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Tokenization;
 using TorchSharp;
 
@@ -61,8 +62,8 @@ public static class EndToEnd
         double loadSeconds = loadWatch.Elapsed.TotalSeconds;
         var device = explainer.Device;
         int native = explainer.Model.Visual.InputResolution;
-        var atNative = new ExplainRequest(Labels, Targets, native, ExplainMode.Plain | ExplainMode.Surgery);
-        var at512 = new ExplainRequest(Labels, Targets, HighResolution, ExplainMode.Surgery | ExplainMode.Single);
+        var atNative = new ExplainRequest(Labels, Targets, native, [MapMethod.Plain, MapMethod.Surgery]);
+        var at512 = new ExplainRequest(Labels, Targets, HighResolution, [MapMethod.Surgery, MapMethod.Single]);
         var output = Directory.CreateTempSubdirectory("clipsurgery-e2e-").FullName;
         Directory.CreateDirectory(Path.Combine(output, "native"));
         Directory.CreateDirectory(Path.Combine(output, "512"));

@@ -52,7 +52,12 @@ public abstract class ClipSurgeryDb(DbContextOptions options) : DbContext(option
             e.HasMany(i => i.Files).WithOne().HasForeignKey(f => f.JobImageId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(i => i.Tokens).WithOne().HasForeignKey(t => t.JobImageId).OnDelete(DeleteBehavior.Cascade);
         });
-        builder.Entity<ResultFile>(e => e.HasIndex(f => new { f.JobImageId, f.FileName }).IsUnique());
+        builder.Entity<ResultFile>(e =>
+        {
+            e.HasIndex(f => new { f.JobImageId, f.FileName }).IsUnique();
+            // The method's stable name in the same string column as ever (null stays null: EF never converts nulls).
+            e.Property(f => f.Mode).HasConversion(m => m!.Value.Name, name => new ClipSurgeryWeb.Engine.Methods.MapMethod(name));
+        });
         builder.Entity<OpinionToken>(e => e.HasIndex(t => new { t.JobImageId, t.Token }).IsUnique());
         builder.Entity<OpinionWord>(e =>
         {

@@ -13,7 +13,7 @@ public sealed class OpinionWord
 
     public required string Word { get; set; }
 
-    /// <summary>In code points (<see cref="Records.WordRecords.Length"/>).</summary>
+    /// <summary>In code points (<see cref="Records.WordRecordBoard.Length"/>).</summary>
     public int Length { get; set; }
 
     public required string ModelName { get; set; }

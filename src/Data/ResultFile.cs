@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Methods;
+
 namespace ClipSurgeryWeb.Data;
 
 /// <summary>A file the engine wrote for one image of a run, at results/&lt;RunId&gt;/&lt;JobImageId&gt;/&lt;FileName&gt;.</summary>
@@ -14,8 +16,8 @@ public sealed class ResultFile
     /// <summary>"heatmap", "mask", "overlay", "maps", "masks", "tokens", "words".</summary>
     public required string Kind { get; set; }
 
-    /// <summary>For heatmaps: "cs", "plain" or "single".</summary>
-    public string? Mode { get; set; }
+    /// <summary>For heatmaps: the map method (stored as its name, "cs", "plain", "single" …).</summary>
+    public MapMethod? Mode { get; set; }
 
     /// <summary>The label or target the file is about.</summary>
     public string? Label { get; set; }

@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Methods;
+
 namespace ClipSurgeryWeb.Data;
 
 /// <summary>What a run was asked to do; stored as JSON on <see cref="JobRun"/>.</summary>
@@ -13,7 +15,8 @@ public sealed record RunSettings
 
     public IReadOnlyList<string> Targets { get; init; } = [];
 
-    public IReadOnlyList<string> Modes { get; init; } = [];
+    /// <summary>The map methods (stored as their names).</summary>
+    public IReadOnlyList<MapMethod> Modes { get; init; } = [];
 
     public int? Resolution { get; init; }
 

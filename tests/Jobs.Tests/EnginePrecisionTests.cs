@@ -1,3 +1,6 @@
+using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
+using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Engine;
 
@@ -30,7 +33,9 @@ public sealed class EnginePrecisionTests : IDisposable
 
         Precision? Explain(Precision asked, string folder)
         {
-            engine.Explain(new ExplainSpec(model, ["cat", "dog"], ["cat"], null, ["cs"], asked), image, Path.Combine(_root, folder), _ => { }, CancellationToken.None);
+            var output = Directory.CreateDirectory(Path.Combine(_root, folder)).FullName;
+            var request = new ExplainImagesRequest([PipelineImage.At(image, output)], new ExplainRequest(["cat", "dog"], ["cat"], null, [MapMethod.Surgery]));
+            engine.Pipeline(new EngineModels(model, Precision: asked)).Explain(request, _ => { }, CancellationToken.None);
             Assert.True(File.Exists(Path.Combine(_root, folder, "cs_cat.png")));
             return engine.LoadedPrecision;
         }

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Live;
@@ -37,7 +38,7 @@ public sealed class ExplainJobTests : IAsyncLifetime
         Assert.Equal(["cs_cat+sofa.png", "cs_cat.png", "maps.safetensors", "plain_cat+sofa.png", "plain_cat.png"],
             files.Select(f => f.FileName).Order(StringComparer.Ordinal));
         Assert.All(files.Where(f => f.Kind == "heatmap"), f => Assert.True(f.SizeBytes > 0));
-        Assert.Equal("cs", files.Single(f => f.FileName == "cs_cat+sofa.png").Mode);
+        Assert.Equal(MapMethod.Surgery, files.Single(f => f.FileName == "cs_cat+sofa.png").Mode);
         Assert.Equal("cat+sofa", files.Single(f => f.FileName == "cs_cat+sofa.png").Label);
         var store = _host.Services.GetRequiredService<FileStore>();
         Assert.True(File.Exists(store.ResultPath(run.Id, done.Images[0].Id, "cs_cat.png")));

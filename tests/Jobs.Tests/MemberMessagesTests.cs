@@ -57,18 +57,4 @@ public sealed class MemberMessagesTests
 
         Assert.Equal("Could not find a part of the path 'cs_cat.png'.", reason);
     }
-
-    [Fact]
-    public void A_result_file_is_recorded_with_the_target_it_was_written_for_not_a_reading_of_its_name()
-    {
-        string[] targets = ["cat", "what?", "person+bench"];
-
-        Assert.Equal(("heatmap", "cs", "what?"), ResultFileNaming.Classify($"cs_{OutputNames.FileLabel("what?")}.png", targets));
-        Assert.Equal(("heatmap", "single", "person+bench"), ResultFileNaming.Classify("single_person+bench.png", targets));
-        Assert.Equal(("mask", null, "cat"), ResultFileNaming.Classify("mask_cat.png", targets));
-        Assert.Equal(("overlay", null, "what?"), ResultFileNaming.Classify($"overlay_{OutputNames.FileLabel("what?")}.png", targets));
-        Assert.Equal(("maps", null, null), ResultFileNaming.Classify("maps.safetensors", targets));
-        // A file for no target of the run is not given a label read out of its name.
-        Assert.Equal(("other", null, null), ResultFileNaming.Classify("cs_dog.png", targets));
-    }
 }

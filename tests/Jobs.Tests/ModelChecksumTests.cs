@@ -25,7 +25,7 @@ public sealed class ModelChecksumTests : IDisposable
         var path = FakeCheckpoints.WriteSamSafetensors(Path.Combine(models, "big_sam.safetensors"), 48L << 20);
         var events = new RecordingJobEvents();
         var checksums = new ModelChecksums(events);
-        var catalog = new ModelCatalog(new EngineClipEngine(new EngineClipEngineSettings(models, Path.Combine(models, "vocab.txt.gz"))),
+        var catalog = new ModelsFolder(new EngineClipEngine(new EngineClipEngineSettings(models, Path.Combine(models, "vocab.txt.gz"))),
             new FileStore(Path.Combine(_root, "data"), models), events, checksums);
 
         var listed = Assert.Single(catalog.List());

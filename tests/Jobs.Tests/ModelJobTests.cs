@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Live;
@@ -26,7 +27,7 @@ public sealed class ModelJobTests : IAsyncLifetime
         var done = await _host.LoadRunAsync(run.Id);
         Assert.Equal(JobRunStatus.Succeeded, done.Status);
         Assert.Equal(5 * 1024, done.BytesTotal);
-        Assert.Contains(_host.Services.GetRequiredService<ModelCatalog>().Clip, m => m.Name == "ViT-B-16");
+        Assert.Contains(_host.Services.GetRequiredService<ModelsFolder>().Clip, m => m.Name == "ViT-B-16");
         Assert.Contains(_host.Events.Events, e => e.Kind == JobEventKind.ModelsChanged);
     }
 
@@ -48,10 +49,10 @@ public sealed class ModelJobTests : IAsyncLifetime
     {
         using var content = new MemoryStream(new byte[64]);
         var e = await Assert.ThrowsAsync<RequestRejectedException>(() =>
-            _host.With(sp => sp.GetRequiredService<ClipSurgeryWeb.Jobs.Models.ModelCatalog>().RegisterAsync(content, name, 1_000_000, CancellationToken.None)));
+            _host.With(sp => sp.GetRequiredService<ClipSurgeryWeb.Jobs.Models.ModelsFolder>().RegisterAsync(content, name, 1_000_000, CancellationToken.None)));
         Assert.Equal(name, e.Subject);
         Assert.Contains(reason, e.Reason);
-        Assert.False(File.Exists(Path.Combine(_host.Services.GetRequiredService<ClipSurgeryWeb.Jobs.Models.ModelCatalog>().ModelsDir, name)));
+        Assert.False(File.Exists(Path.Combine(_host.Services.GetRequiredService<ClipSurgeryWeb.Jobs.Models.ModelsFolder>().ModelsDir, name)));
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class ModelJobTests : IAsyncLifetime
         File.WriteAllBytes(Path.Combine(_host.ModelsDir, "sam_fake.pth"), [(byte)'P', (byte)'K', 1]);
         var image = await _host.UploadAsync();
         var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartExplainAsync(
-            _host.Owner, [image.Id], JobsHost.ModelName, ["cat", "sofa"], ["cat"], ["cs"], null, true, samModelName: "sam_fake"));
+            _host.Owner, [image.Id], JobsHost.ModelName, ["cat", "sofa"], ["cat"], [MapMethod.Surgery], null, true, samModelName: "sam_fake"));
 
         await _host.With(async sp => { await sp.GetRequiredService<ExplainJob>().RunAsync(run.Id, default); return 0; });
 

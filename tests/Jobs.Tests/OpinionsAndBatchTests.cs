@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Live;
@@ -53,7 +54,7 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
         Assert.Single(announced);
         Assert.Equal("incomprehensibilities photographically", announced[0].Message);
 
-        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner));
+        var records = await _host.With(sp => sp.GetRequiredService<WordRecordBoard>().ListAsync(_host.Owner));
         Assert.Equal(["incomprehensibilities", "photographically"], records.Select(r => r.Word));
         Assert.All(records, r => Assert.Equal(first.Id, r.ImageId));
         Assert.Equal(JobsHost.ModelName, records[0].ModelName);
@@ -71,7 +72,7 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
 
         await _host.With(async sp => { await sp.GetRequiredService<OpinionsJob>().RunAsync(run.Id, default); return 0; });
 
-        var records = await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner));
+        var records = await _host.With(sp => sp.GetRequiredService<WordRecordBoard>().ListAsync(_host.Owner));
         Assert.DoesNotContain(records, r => r.Word == fifteen);
         Assert.Equal(16, records.Single(r => r.Word == sixteen).Length);
         var announced = Assert.Single(_host.Events.Events, e => e.Kind == JobEventKind.RecordsChanged);
@@ -87,9 +88,9 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
         var other = new Requester("member-2", "other@example.com", IsAdmin: false);
         var admin = new Requester("admin-1", "admin@example.com", IsAdmin: true);
 
-        Assert.Empty(await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(other)));
-        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(_host.Owner))).Count);
-        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecords>().ListAsync(admin))).Count);
+        Assert.Empty(await _host.With(sp => sp.GetRequiredService<WordRecordBoard>().ListAsync(other)));
+        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecordBoard>().ListAsync(_host.Owner))).Count);
+        Assert.Equal(2, (await _host.With(sp => sp.GetRequiredService<WordRecordBoard>().ListAsync(admin))).Count);
         var announced = Assert.Single(_host.Events.Events, e => e.Kind == JobEventKind.RecordsChanged);
         Assert.False(announced.IsVisibleTo(other.UserId, isAdmin: false));
         Assert.True(announced.IsVisibleTo(_host.Owner.UserId, isAdmin: false));
@@ -123,9 +124,9 @@ public sealed class OpinionsAndBatchTests : IAsyncLifetime
         Assert.Null((await _host.LoadRunAsync(run.Id)).Settings.Resolution);
         var specs = _host.Fake.ExplainSpecs;
         Assert.Equal(2, specs.Count);
-        Assert.Equal(["plain", "cs"], specs[0].Modes);
+        Assert.Equal([MapMethod.Surgery, MapMethod.Plain], specs[0].Modes);
         Assert.Null(specs[0].Resolution);
-        Assert.Equal(["single"], specs[1].Modes);
+        Assert.Equal([MapMethod.Single], specs[1].Modes);
         Assert.Equal(512, specs[1].Resolution);
     }
 

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
@@ -21,8 +22,8 @@ public sealed class RequestValidationTests : IAsyncLifetime
     [Theory]
     [InlineData(new string[0], new string[0], new[] { "cs" }, "labels", "add at least one label")]
     [InlineData(new[] { " ", "," }, new string[0], new[] { "cs" }, "labels", "add at least one label")]
-    [InlineData(new[] { "cat" }, new[] { "cat+dog" }, new[] { "cs" }, "target 'cat+dog'", "'dog' is not among the labels")]
-    [InlineData(new[] { "cat" }, new string[0], new string[0], "modes", "choose at least one of Surgery, plain CLIP, single label")]
+    [InlineData(new[] { "cat" }, new[] { "cat+dog" }, new[] { "cs" }, "target 'cat+dog'", "'dog' is not one of the labels (cat)")]
+    [InlineData(new[] { "cat" }, new string[0], new string[0], "modes", "choose at least one of Surgery, Plain CLIP, Single label")]
     [InlineData(new[] { "cat" }, new string[0], new[] { "heat" }, "modes", "'heat' is not one of cs, plain, single")]
     public async Task Explain_with_bad_input_is_refused_with_the_thing_and_the_reason_and_queues_nothing(
         string[] labels, string[] targets, string[] modes, string subject, string reason)
@@ -44,7 +45,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
 
         var image = await _host.UploadAsync();
         var unknown = await Assert.ThrowsAsync<RequestRejectedException>(() => _host.With(sp =>
-            sp.GetRequiredService<JobLauncher>().StartExplainAsync(_host.Owner, [image.Id], "ViT-H/99", ["cat"], [], ["cs"], null, true)));
+            sp.GetRequiredService<JobLauncher>().StartExplainAsync(_host.Owner, [image.Id], "ViT-H/99", ["cat"], [], [MapMethod.Surgery], null, true)));
         Assert.Equal("model 'ViT-H/99'", unknown.Subject);
         Assert.Contains(JobsHost.ModelName, unknown.Reason);
         Assert.Equal(0, await RunCountAsync());
@@ -98,7 +99,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_file_that_is_not_a_checkpoint_is_refused_and_the_models_folder_is_unchanged()
     {
-        var catalog = _host.Services.GetRequiredService<ModelCatalog>();
+        var catalog = _host.Services.GetRequiredService<ModelsFolder>();
         var before = Directory.GetFileSystemEntries(_host.ModelsDir).Order().ToList();
         using var stream = new MemoryStream("definitely not a checkpoint"u8.ToArray());
 
@@ -113,7 +114,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
     [Fact]
     public async Task A_valid_fine_tune_is_registered_and_listed()
     {
-        var catalog = _host.Services.GetRequiredService<ModelCatalog>();
+        var catalog = _host.Services.GetRequiredService<ModelsFolder>();
         using var stream = new MemoryStream([(byte)'P', (byte)'K', 1, 2, 3]);
 
         var model = await catalog.RegisterAsync(stream, "my_finetune.pt", 1_000_000, default);

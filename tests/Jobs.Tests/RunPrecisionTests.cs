@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using System.Text.Json;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Batch;
@@ -24,7 +25,7 @@ public sealed class RunPrecisionTests : IAsyncLifetime
     {
         var image = await _host.UploadAsync();
         var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartExplainAsync(_host.Owner, [image.Id], JobsHost.ModelName,
-            ["cat", "sofa"], [], ["cs"], null, shared: true, precision: "FP16"));
+            ["cat", "sofa"], [], [MapMethod.Surgery], null, shared: true, precision: "FP16"));
         Assert.Equal("fp16", (await _host.LoadRunAsync(run.Id)).Settings.Precision);
 
         await _host.With(async sp => { await sp.GetRequiredService<ExplainJob>().RunAsync(run.Id, CancellationToken.None); return 0; });

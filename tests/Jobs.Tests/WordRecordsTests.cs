@@ -18,7 +18,7 @@ public sealed class WordRecordsTests
     [Fact]
     public void Records_are_words_over_fifteen_characters_unique_longest_first_ties_alphabetical()
     {
-        var ranked = WordRecords.Rank(
+        var ranked = WordRecordBoard.Rank(
         [
             Word("fifteencharsxxx", 0),        // exactly 15: not a record
             Word("zzzzzzzzzzzzzzzz", 1),       // 16

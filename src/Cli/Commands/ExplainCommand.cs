@@ -3,6 +3,9 @@ using System.Diagnostics;
 using ClipSurgeryWeb.Cli.Terminal;
 using ClipSurgeryWeb.Engine;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
+using ClipSurgeryWeb.Engine.Pipeline;
+using ClipSurgeryWeb.Engine.Storage;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 
@@ -22,7 +25,7 @@ public static class ExplainCommand
         var labels = new Option<string>("--labels") { Description = "Comma-separated labels competing in feature surgery", Required = true };
         var targets = new Option<string?>("--targets") { Description = "Comma-separated targets to draw, a+b combines (default: the labels)" };
         var resolution = new Option<int?>("--resolution") { Description = "Input size n×n (default: the model's own)" };
-        var modes = new Option<string>("--modes") { Description = "cs, plain, single (comma-separated)", DefaultValueFactory = _ => "cs" };
+        var modes = new Option<string>("--modes") { Description = $"{MapMethods.Names} (comma-separated)", DefaultValueFactory = _ => "cs" };
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "out" };
         var saveMaps = new Option<bool>("--save-maps") { Description = "Also write maps.safetensors with the raw maps and SAM points" };
         var maxPixels = new Option<long>("--max-pixels") { Description = "Refuse images with more pixels than this", DefaultValueFactory = _ => ImageLimits.DefaultMaxPixels };
@@ -56,7 +59,7 @@ public static class ExplainCommand
                     ExplainRequest.SplitList(parse.GetValue(labels)),
                     ExplainRequest.SplitList(parse.GetValue(targets)),
                     parse.GetValue(resolution),
-                    EngineSetup.Flag("--modes", () => ExplainModes.Parse(parse.GetValue(modes)!)));
+                    EngineSetup.Flag("--modes", () => MapMethods.Parse(parse.GetValue(modes)!)));
                 request.Validate();
                 EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
@@ -105,55 +108,72 @@ public static class ExplainCommand
         using (explainer)
         {
             reporter.Info($"model {Path.GetFileName(engine.ModelPath)}: {explainer.Model.Config.Architecture}, input {explainer.Model.Visual.InputResolution}, device {explainer.Device}");
-            // Two inputs writing one folder: the later one fails when its turn comes, before it is decoded.
+            var pipeline = new ClipPipeline(explainer, engine.Tokenizer, limits: limits);
             var folders = new HashSet<string>(StringComparer.Ordinal);
-            var inputs = images.Select(path =>
-            {
-                var folder = OutputNames.ImageFolder(outDir, path);
-                var load = ExplainInput.FromFile(path, limits);
-                return folders.Add(Path.GetFullPath(folder))
-                    ? load
-                    : load with { Open = () => throw new EngineInputException(path, $"another input of this call already writes to {folder}") };
-            }).ToList();
-
-            IEnumerable<ExplainOutcome> outcomes;
-            try
-            {
-                outcomes = explainer.ExplainMany(inputs, request, ct);
-            }
-            catch (EngineInputException e)
-            {
-                // The request does not fit this model (a label too long for its context, a resolution too small): no image can run.
-                reporter.Error(e.Subject, e.Reason);
-                return ExitCodes.Unusable;
-            }
-
             int failed = 0;
             var clock = Stopwatch.StartNew();
-            // Images are encoded in batches (--image-batch); each is written, and reported, as its batch finishes.
-            foreach (var outcome in outcomes)
+            // Images go to the engine's explain a batch (--image-batch) at a time, each into its own staging folder; an
+            // image's folder appears whole when the engine says it is finished, and is reported then.
+            for (int first = 0; first < images.Length; first += explainer.ImageBatchSize)
             {
-                var path = images[outcome.Index];
-                var folder = OutputNames.ImageFolder(outDir, path);
+                var staged = new Dictionary<string, (int Index, string Folder, StagedFolder Staging, int Files)>(StringComparer.Ordinal);
                 try
                 {
-                    var explanation = outcome.Result();
-                    using var image = ImageLoader.Load(path, limits);
-                    var files = ExplanationWriter.Write(explanation, image, folder, saveMaps);
-                    reporter.Info($"[{outcome.Index + 1}/{images.Length}] {path}: {files.Count} file(s) in {folder} ({clock.Elapsed.TotalSeconds:F1} s)");
+                    for (int i = first; i < Math.Min(images.Length, first + explainer.ImageBatchSize); i++)
+                    {
+                        var folder = OutputNames.ImageFolder(outDir, images[i]);
+                        // Two inputs writing one folder: the later one fails before it is decoded.
+                        if (!folders.Add(Path.GetFullPath(folder)))
+                        {
+                            failed++;
+                            reporter.Error(images[i], $"another input of this call already writes to {folder}");
+                            continue;
+                        }
+                        staged[i.ToString()] = (i, folder, new StagedFolder(folder), 0);
+                    }
+                    if (staged.Count == 0)
+                        continue;
+
+                    void Render(PipelineEvent e)
+                    {
+                        var (index, folder, staging, files) = staged[e.Image];
+                        switch (e)
+                        {
+                            case HeatmapWritten or FileWritten:
+                                staged[e.Image] = (index, folder, staging, files + 1);
+                                break;
+                            case ImageFinished:
+                                staging.Publish();
+                                reporter.Info($"[{index + 1}/{images.Length}] {images[index]}: {files} file(s) in {folder} ({clock.Elapsed.TotalSeconds:F1} s)");
+                                clock.Restart();
+                                break;
+                            case ImageFailed { Error: EngineInputException input }:
+                                failed++;
+                                reporter.Error(input.Subject, input.Reason);
+                                break;
+                            case ImageFailed other:
+                                // A disk or native failure on one image: reported, and the others still run.
+                                failed++;
+                                reporter.Error(images[index], other.Error.Message.Split('\n')[0]);
+                                break;
+                        }
+                    }
+
+                    var batch = staged.Values.OrderBy(v => v.Index).Select(v => new PipelineImage(v.Index.ToString(), images[v.Index], v.Staging.Path)).ToList();
+                    pipeline.Explain(new ExplainImagesRequest(batch, request, SaveMaps: saveMaps), Render, ct);
                 }
                 catch (EngineInputException e)
                 {
-                    failed++;
+                    // The request does not fit this model (a label too long for its context, a resolution too small): no image can run.
                     reporter.Error(e.Subject, e.Reason);
+                    return ExitCodes.Unusable;
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Runtime.InteropServices.ExternalException)
+                finally
                 {
-                    // A disk or native failure on one image: reported, and the others still run.
-                    failed++;
-                    reporter.Error(path, e.Message.Split('\n')[0]);
+                    // A staging folder not published (its image failed, or the run was stopped) is removed with what it holds.
+                    foreach (var (_, _, staging, _) in staged.Values)
+                        staging.Dispose();
                 }
-                clock.Restart();
             }
             return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;
         }

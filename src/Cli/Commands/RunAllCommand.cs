@@ -52,9 +52,9 @@ public static class RunAllCommand
                 settings = new RunAllSettings(ga.Read(parse), parse.GetValue(minFrequency), parse.GetValue(resolution), Limits: new ImageLimits(parse.GetValue(maxPixels)));
                 if (settings.MinTargetFrequency < 1)
                     throw new EngineInputException("--min-frequency", $"{settings.MinTargetFrequency} is below 1");
-                if (settings.SurgeryResolution is { } r && (r < 32 || r > 4096))
-                    throw new EngineInputException("--resolution", $"{r} is outside 32…4096");
-                images = RunAllPipeline.ImagesIn(parse.GetValue(input)!);
+                if (settings.SurgeryResolution is { } r)
+                    ImageSizes.CheckResolution("--resolution", r);
+                images = RunAllFolders.ImagesIn(parse.GetValue(input)!);
                 EngineSetup.CheckOutput(parse.GetValue(output)!);
                 engine = await setup.ResolveAsync(parse, reporter, ct);
             }
@@ -91,7 +91,7 @@ public static class RunAllCommand
         using (explainer)
         using (sam)
         {
-            var pipeline = new RunAllPipeline(explainer, engine.Tokenizer, modelName, sam);
+            var pipeline = new RunAllFolders(explainer, engine.Tokenizer, modelName, sam);
             // A run killed outright (kill -9, power loss) left hidden staging folders and temporaries: resuming removes
             // them; those another live process is writing (it holds their lock) are left alone.
             try
@@ -117,12 +117,12 @@ public static class RunAllCommand
                 try
                 {
                     ct.ThrowIfCancellationRequested();
-                    var folder = Path.GetFullPath(RunAllPipeline.FolderFor(outDir, path));
+                    var folder = Path.GetFullPath(RunAllFolders.FolderFor(outDir, path));
                     if (folders.TryGetValue(folder, out var other))
                         throw new EngineInputException(path, $"{Path.GetFileName(other)} already writes to {folder}");
                     folders[folder] = path;
 
-                    if (RunAllPipeline.FinishedIndex(folder) is not null)
+                    if (RunAllFolders.FinishedIndex(folder) is not null)
                     {
                         reporter.Info($"{step}: finished before, skipped");
                         continue;
@@ -152,12 +152,12 @@ public static class RunAllCommand
 
             try
             {
-                var records = RunAllPipeline.WriteRecords(outDir);
-                reporter.Info($"records: {records.Count} word(s) longer than {WordRecords.MinLength} characters → {Path.Combine(outDir, RunAllPipeline.RecordsFile)}");
+                var records = RunAllFolders.WriteRecords(outDir);
+                reporter.Info($"records: {records.Count} word(s) longer than {WordRecords.MinLength} characters → {Path.Combine(outDir, RunAllFolders.RecordsFile)}");
             }
             catch (Exception e) when (e is EngineInputException or IOException or UnauthorizedAccessException)
             {
-                reporter.Error(Path.Combine(outDir, RunAllPipeline.RecordsFile), e.Message);
+                reporter.Error(Path.Combine(outDir, RunAllFolders.RecordsFile), e.Message);
                 failed++;
             }
             return failed == 0 ? ExitCodes.Ok : ExitCodes.SomeFailed;

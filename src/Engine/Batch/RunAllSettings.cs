@@ -4,7 +4,7 @@ using ClipSurgeryWeb.Engine.Opinions;
 namespace ClipSurgeryWeb.Engine.Batch;
 
 /// <summary>
-/// How <see cref="RunAllPipeline"/> treats each image. As the reference's <c>run_surgery.py</c>: labels are every
+/// How runall (<see cref="Pipeline.RunAllPlan"/>) treats each image. As the reference's <c>run_surgery.py</c>: labels are every
 /// token, targets those counted at least <see cref="MinTargetFrequency"/> times; plain and Surgery maps at
 /// <see cref="SurgeryResolution"/> (the model's own when null, as the reference's first preprocess), single-label
 /// Surgery maps and their SAM points at <see cref="SingleResolution"/> (512).
@@ -25,10 +25,8 @@ public sealed record RunAllSettings(
         Opinions.Validate(contextLength);
         if (MinTargetFrequency < 1)
             throw new EngineInputException("min-frequency", $"{MinTargetFrequency} is below 1");
-        foreach (var (name, size) in new[] { ("resolution", SurgeryResolution), ("single resolution", (int?)SingleResolution) })
-        {
-            if (size is { } r && (r < 32 || r > 4096))
-                throw new EngineInputException(name, $"{r} is outside 32…4096");
-        }
+        if (SurgeryResolution is { } r)
+            ImageSizes.CheckResolution("resolution", r);
+        ImageSizes.CheckResolution("single resolution", SingleResolution);
     }
 }

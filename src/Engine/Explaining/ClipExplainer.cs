@@ -1,9 +1,8 @@
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
-using ClipSurgeryWeb.Engine.Maps;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Models;
-using ClipSurgeryWeb.Engine.Points;
 using ClipSurgeryWeb.Engine.Surgery;
 using ClipSurgeryWeb.Engine.Text;
 using ClipSurgeryWeb.Engine.Tokenization;
@@ -159,25 +158,24 @@ public sealed class ClipExplainer : IDisposable
         _ => 4,
     };
 
-    /// <summary>One opened image of a batch: its size, its inputs (<c>[1, 3, R, R]</c>, and at the plain resolution when that differs) or its error.</summary>
+    /// <summary>One opened image of a batch: its size, its inputs per resolution (<c>[1, 3, R, R]</c> each) or its error.</summary>
     private sealed class Pending(int index, ExplainInput input)
     {
         public int Index { get; } = index;
         public ExplainInput Input { get; } = input;
         public int Height { get; set; }
         public int Width { get; set; }
-        public Tensor? Pixels { get; set; }
-        public Tensor? PlainPixels { get; set; }
+        public Dictionary<int, Tensor> Pixels { get; } = [];
         public Explanation? Explanation { get; set; }
         public Exception? Error { get; set; }
     }
 
     private List<ExplainOutcome> ExplainBatch(IReadOnlyList<ExplainInput> images, int first, int count, ExplainRequest request, int resolution, CancellationToken ct)
     {
-        int native = Model.Visual.InputResolution;
-        // The plain ViT has no position-embedding interpolation: its maps exist only at the model's own size.
-        int plainResolution = Model.Config.IsVisionTransformer ? native : resolution;
-        bool plainInputs = request.Modes.HasFlag(ExplainMode.Plain) && plainResolution != resolution;
+        var methods = request.EffectiveMethods.Select(MapMethods.Get).ToList();
+        // Each encoder pass the methods read, once, in the order the methods come (Surgery before plain).
+        var encodings = methods.Select(m => m.Encoding).Distinct().ToList();
+        var resolutions = encodings.Select(e => e.Resolution(Model, resolution)).Distinct().ToList();
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
@@ -190,9 +188,8 @@ public sealed class ClipExplainer : IDisposable
             {
                 using var source = item.Input.Open();
                 (item.Height, item.Width) = (source.Height, source.Width);
-                item.Pixels = source.Preprocess(resolution);                                    // [1, 3, R, R]
-                if (plainInputs)
-                    item.PlainPixels = source.Preprocess(plainResolution);                       // [1, 3, R', R']
+                foreach (var r in resolutions)
+                    item.Pixels[r] = source.Preprocess(r);                                      // [1, 3, R, R]
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -200,9 +197,8 @@ public sealed class ClipExplainer : IDisposable
             }
         }
 
-        bool needsLabels = (request.Modes & (ExplainMode.Surgery | ExplainMode.Plain)) != 0;
-        var labelFeatures = needsLabels ? text.Encode(request.Labels, Device) : null;    // [T, D]
-        EncodeAndMap(batch.Where(i => i.Error is null).ToList(), request, labelFeatures, resolution, plainResolution, ct);
+        var labelFeatures = methods.Any(m => m.NeedsLabels) ? text.Encode(request.Labels, Device) : null;    // [T, D]
+        EncodeAndMap(batch.Where(i => i.Error is null).ToList(), request, methods, encodings, labelFeatures, resolution, ct);
         return batch.Select(i => new ExplainOutcome(i.Index, i.Input, i.Explanation, i.Error)).ToList();
     }
 
@@ -211,34 +207,30 @@ public sealed class ClipExplainer : IDisposable
     /// memory, a native error), it is split in halves and each is tried again, so a failure ends on the one image that
     /// causes it; out of memory also lowers the batch planned at this resolution from then on.
     /// </summary>
-    private void EncodeAndMap(List<Pending> items, ExplainRequest request, Tensor? labelFeatures, int resolution, int plainResolution, CancellationToken ct)
+    private void EncodeAndMap(List<Pending> items, ExplainRequest request, IReadOnlyList<IMapMethod> methods, IReadOnlyList<IImageEncoding> encodings,
+        Tensor? labelFeatures, int resolution, CancellationToken ct)
     {
         if (items.Count == 0)
             return;
         try
         {
             using var scope = torch.NewDisposeScope();
-            var input = torch.cat(items.Select(i => i.Pixels!).ToArray(), 0).to(Device);            // b × [1, 3, R, R] -> [b, 3, R, R]
-            Tensor? surgery = null;
-            if ((request.Modes & (ExplainMode.Surgery | ExplainMode.Single)) != 0)
-                surgery = Model.Visual.EncodeSurgery(input);                                       // [b, 1+N, D]
-            ct.ThrowIfCancellationRequested();
-            Tensor? plain = null;
-            if (request.Modes.HasFlag(ExplainMode.Plain))
+            var features = new Dictionary<IImageEncoding, (Tensor Tokens, int Resolution)>();
+            foreach (var encoding in encodings)
             {
-                var plainInput = plainResolution == resolution ? input
-                    : torch.cat(items.Select(i => i.PlainPixels!).ToArray(), 0).to(Device);         // b × [1, 3, R', R'] -> [b, 3, R', R']
-                plain = Model.Visual.EncodePlain(plainInput);                                      // [b, 1+N', D]
+                int r = encoding.Resolution(Model, resolution);
+                var input = torch.cat(items.Select(i => i.Pixels[r]).ToArray(), 0).to(Device);          // b × [1, 3, R, R] -> [b, 3, R, R]
+                features[encoding] = (encoding.Encode(Model, input), r);                                 // [b, 1+N, D]
+                ct.ThrowIfCancellationRequested();
             }
-            ct.ThrowIfCancellationRequested();
 
             for (int b = 0; b < items.Count; b++)
             {
                 var item = items[b];
                 try
                 {
-                    item.Explanation = MapsFromFeatures(surgery?[b..(b + 1)], plain?[b..(b + 1)], labelFeatures, request,
-                        item.Height, item.Width, resolution, plainResolution, ct);                   // [1, 1+N, D] each
+                    var own = features.ToDictionary(f => f.Key, f => (f.Value.Tokens[b..(b + 1)], f.Value.Resolution));   // [1, 1+N, D] each
+                    item.Explanation = MapsFromFeatures(own, methods, labelFeatures, request, item.Height, item.Width, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -256,89 +248,28 @@ public sealed class ClipExplainer : IDisposable
             if (ImageBatching.IsOutOfMemory(e))
                 fittingBatch[resolution] = Math.Min(fittingBatch.GetValueOrDefault(resolution, int.MaxValue), items.Count / 2);
             int half = items.Count / 2;
-            EncodeAndMap(items[..half], request, labelFeatures, resolution, plainResolution, ct);
-            EncodeAndMap(items[half..], request, labelFeatures, resolution, plainResolution, ct);
+            EncodeAndMap(items[..half], request, methods, encodings, labelFeatures, resolution, ct);
+            EncodeAndMap(items[half..], request, methods, encodings, labelFeatures, resolution, ct);
         }
     }
 
-    /// <summary>One image's maps from its encoder features (<c>[1, 1+N, D]</c> each, raw), as the single-image pipeline makes them.</summary>
-    private Explanation MapsFromFeatures(Tensor? surgeryFeatures, Tensor? plainFeatures, Tensor? labelFeatures, ExplainRequest request,
-        int height, int width, int resolution, int plainResolution, CancellationToken ct)
+    /// <summary>
+    /// One image's maps from its encoder features (<c>[1, 1+N, D]</c> each, raw), as the single-image pipeline makes
+    /// them: each encoding normalised over tokens once, then every method in drawing order.
+    /// </summary>
+    private Explanation MapsFromFeatures(Dictionary<IImageEncoding, (Tensor Tokens, int Resolution)> features, IReadOnlyList<IMapMethod> methods,
+        Tensor? labelFeatures, ExplainRequest request, int height, int width, CancellationToken ct)
     {
         using var scope = torch.NewDisposeScope();
+        var normalized = features.ToDictionary(f => f.Key, f => (Tokens: FeatureSurgery.NormalizeOverTokens(f.Value.Tokens), f.Value.Resolution));   // [1, 1+N, D]
         var maps = new List<Heatmap>();
-        Tensor? surgery = null;
-        if (surgeryFeatures is not null)
-            surgery = FeatureSurgery.NormalizeOverTokens(surgeryFeatures);   // [1, 1+N, D]
-
-        if (request.Modes.HasFlag(ExplainMode.Surgery))
+        foreach (var method in methods)
         {
-            var similarity = FeatureSurgery.Similarity(surgery!, labelFeatures!);        // [1, 1+N, T]
-            foreach (var target in request.EffectiveTargets)
-                maps.Add(LabelSetMap(ExplainMode.Surgery, similarity, request.Labels, target, height, width, resolution));
+            var (tokens, r) = normalized[method.Encoding];
+            maps.AddRange(method.Draw(new MapInputs(tokens, r, request.Labels, labelFeatures, text, Device, height, width), request.EffectiveTargets, ct));
+            ct.ThrowIfCancellationRequested();
         }
-
-        if (request.Modes.HasFlag(ExplainMode.Plain))
-        {
-            var plain = FeatureSurgery.NormalizeOverTokens(plainFeatures!);
-            var similarity = FeatureSurgery.PlainSimilarity(plain, labelFeatures!);
-            foreach (var target in request.EffectiveTargets)
-                maps.Add(LabelSetMap(ExplainMode.Plain, similarity, request.Labels, target, height, width, plainResolution));
-        }
-        ct.ThrowIfCancellationRequested();
-
-        if (request.Modes.HasFlag(ExplainMode.Single))
-        {
-            var redundant = text.Encode([PromptEnsemble.RedundantLabel], Device);       // [1, D]
-            foreach (var target in request.EffectiveTargets)
-            {
-                var parts = ExplainRequest.Parts(target);
-                var similarity = FeatureSurgery.SimilarityWithRedundant(surgery!, text.Encode(parts, Device), redundant);  // [1, 1+N, K]
-                var tokens = similarity[0, 1..];                                          // [N, K]
-                var prompt = parts.Count == 1
-                    ? SimilarityPoints.FromTokens(tokens[.., 0], height, width)
-                    : SimilarityPoints.ForCombination(tokens, height, width);
-                var map = parts.Count == 1 ? similarity[.., 1..] : CombinedTokens(tokens);
-                maps.Add(ToHeatmap(ExplainMode.Single, target, map, height, width, prompt, resolution));
-                ct.ThrowIfCancellationRequested();
-            }
-        }
-
         return new Explanation(height, width, maps);
-    }
-
-    /// <summary>A target's map from a similarity over the whole label set: its column, or the mean of its parts' min–max columns.</summary>
-    private static Heatmap LabelSetMap(ExplainMode mode, Tensor similarity, IReadOnlyList<string> labels, string target, int height, int width, int resolution)
-    {
-        var columns = ExplainRequest.Parts(target).Select(p => (long)IndexOf(labels, p)).ToArray();
-        var tokens = similarity[0, 1..].index_select(1, torch.tensor(columns, device: similarity.device));   // [N, K]
-        var map = columns.Length == 1 ? tokens.unsqueeze(0) : CombinedTokens(tokens);
-        return ToHeatmap(mode, target, map, height, width, null, resolution);
-    }
-
-    /// <summary>Combined targets: each part min–max normalised over tokens, then their mean. <c>[N, K]</c> → <c>[1, N, 1]</c>.</summary>
-    private static Tensor CombinedTokens(Tensor tokens)
-    {
-        var min = tokens.amin([0], keepdim: true);
-        var norm = (tokens - min) / (tokens.amax([0], keepdim: true) - min);
-        return norm.mean([-1], keepdim: true).unsqueeze(0);
-    }
-
-    /// <summary>Image tokens <c>[1, N, 1]</c> → a heatmap holding the min–max normalised grid (drawn at full size on demand).</summary>
-    private static Heatmap ToHeatmap(ExplainMode mode, string target, Tensor tokens, int height, int width, SamPrompt? points, int resolution)
-    {
-        var grid = SimilarityMap.NormalizeTokens(tokens).contiguous();                       // [1, 1, S, S]
-        return new Heatmap(mode, target, height, width, grid.cpu().data<float>().ToArray(), (int)grid.shape[^1], points, resolution);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> labels, string label)
-    {
-        for (int i = 0; i < labels.Count; i++)
-        {
-            if (labels[i] == label)
-                return i;
-        }
-        throw new EngineInputException($"target '{label}'", "is not one of the labels");
     }
 
     public void Dispose() => Model.Dispose();

@@ -23,10 +23,10 @@ public static class ExplanationWriter
 
     /// <summary>
     /// Writes into an existing <paramref name="directory"/> one file at a time, each renamed into place when complete
-    /// and announced through <paramref name="onFile"/> (the web jobs show a heatmap as soon as it exists). An existing
+    /// and announced through <paramref name="onFile"/> with the map it draws (null for <c>maps.safetensors</c>) (the web jobs show a heatmap as soon as it exists). An existing
     /// <c>maps.safetensors</c> keeps the maps this explanation does not draw again (a batch explains twice into one folder).
     /// </summary>
-    public static IReadOnlyList<string> WriteFiles(Explanation explanation, Image<Rgb24> image, string directory, bool saveMaps, Action<string>? onFile = null)
+    public static IReadOnlyList<string> WriteFiles(Explanation explanation, Image<Rgb24> image, string directory, bool saveMaps, Action<string, Heatmap?>? onFile = null)
     {
         var rgb = new byte[image.Width * image.Height * 3];
         image.CopyPixelDataTo(rgb);
@@ -37,14 +37,14 @@ public static class ExplanationWriter
             using var overlay = Image.LoadPixelData<Rgb24>(HeatmapOverlay.Render(rgb, map.Render()), image.Width, image.Height);
             AtomicFile.Write(Path.Combine(directory, name), temporary => overlay.SaveAsPng(temporary));
             files.Add(name);
-            onFile?.Invoke(name);
+            onFile?.Invoke(name, map);
         }
         if (saveMaps)
         {
             var path = Path.Combine(directory, OutputNames.MapsFile);
             AtomicFile.Write(path, temporary => SafetensorsWriter.Write(temporary, MapEntries(explanation), mergeFrom: path));
             files.Add(OutputNames.MapsFile);
-            onFile?.Invoke(OutputNames.MapsFile);
+            onFile?.Invoke(OutputNames.MapsFile, null);
         }
         return files;
     }

@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Maps;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Points;
 using TorchSharp;
 
@@ -9,7 +10,7 @@ namespace ClipSurgeryWeb.Engine.Explaining;
 /// single-label Surgery, the SAM point prompt. <see cref="Render"/> draws it at the image's own size
 /// (<c>[Height, Width]</c>, the reference's normalised similarity map); only the small grid is kept.
 /// </summary>
-public sealed record Heatmap(ExplainMode Mode, string Target, int Height, int Width, float[] Grid, int Side, SamPrompt? Points, int Resolution)
+public sealed record Heatmap(MapMethod Method, string Target, int Height, int Width, float[] Grid, int Side, SamPrompt? Points, int Resolution)
 {
     /// <summary>The map at the image's size, row-major <c>[H, W]</c> in [0, 1]: bilinear (align_corners = false) from the grid.</summary>
     public float[] Render()

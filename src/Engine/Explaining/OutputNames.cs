@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClipSurgeryWeb.Engine.Methods;
 
 namespace ClipSurgeryWeb.Engine.Explaining;
 
@@ -10,7 +11,7 @@ namespace ClipSurgeryWeb.Engine.Explaining;
 /// than <see cref="MaxLabelBytes"/> bytes of UTF-8 is cut there and followed by <c>~</c> and a hash of the full
 /// label, so every name stays far below the 255-byte limit of a file name and two long labels that share a
 /// beginning still get different files. To find which label a file belongs to, compare
-/// <see cref="FileLabel"/> (or <see cref="Png(ExplainMode, string)"/>, <see cref="MaskPng"/>, …) of the run's
+/// <see cref="FileLabel"/> (or <see cref="Png(MapMethod, string)"/>, <see cref="MaskPng"/>, …) of the run's
 /// labels with the file's name (<see cref="TargetOf"/>); a file name cannot be turned back into a long label.
 /// </summary>
 public static class OutputNames
@@ -23,10 +24,10 @@ public static class OutputNames
     /// <summary>Hex digits of the SHA-256 of the full label appended to a cut label.</summary>
     private const int HashDigits = 12;
 
-    public static string Png(Heatmap map) => Png(map.Mode, map.Target);
+    public static string Png(Heatmap map) => Png(map.Method, map.Target);
 
     /// <summary><c>&lt;mode&gt;_&lt;label&gt;.png</c>, e.g. <c>cs_bench.png</c>, <c>single_person+bench.png</c>.</summary>
-    public static string Png(ExplainMode mode, string target) => $"{ExplainModes.Name(mode)}_{FileLabel(target)}.png";
+    public static string Png(MapMethod method, string target) => $"{method.Name}_{FileLabel(target)}.png";
 
     /// <summary>SAM's mask of a target, white on black: <c>mask_&lt;target&gt;.png</c>.</summary>
     public static string MaskPng(string target) => $"mask_{FileLabel(target)}.png";
@@ -34,7 +35,7 @@ public static class OutputNames
     /// <summary>SAM's mask drawn over the image with its points: <c>overlay_&lt;target&gt;.png</c>.</summary>
     public static string MaskOverlayPng(string target) => $"overlay_{FileLabel(target)}.png";
 
-    public static string MapKey(Heatmap map) => $"{ExplainModes.Name(map.Mode)}.{map.Target}";
+    public static string MapKey(Heatmap map) => $"{map.Method.Name}.{map.Target}";
 
     public static string PointsKey(string target) => $"points.{target}";
 

@@ -26,15 +26,15 @@ public static class SegmentationWriter
         return files;
     }
 
-    /// <summary>Writes into an existing folder (beside maps), each file renamed into place when complete and announced.</summary>
-    public static IReadOnlyList<string> WriteFiles(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string folder, Action<string>? onFile)
+    /// <summary>Writes into an existing folder (beside maps), each file renamed into place when complete and announced with its target's result (null for <c>masks.safetensors</c>).</summary>
+    public static IReadOnlyList<string> WriteFiles(IReadOnlyList<SegmentResult> results, Image<Rgb24> image, string folder, Action<string, SegmentResult?>? onFile)
     {
         Directory.CreateDirectory(folder);
         var files = new List<string>();
-        void Done(string name)
+        void Done(string name, SegmentResult? result)
         {
             files.Add(name);
-            onFile?.Invoke(name);
+            onFile?.Invoke(name, result);
         }
 
         foreach (var r in results)
@@ -42,11 +42,11 @@ public static class SegmentationWriter
             var maskName = OutputNames.MaskPng(r.Target);
             using (var mask = Image.LoadPixelData<L8>(r.Mask.Select(v => v > 0 ? (byte)255 : (byte)0).ToArray(), r.Width, r.Height))
                 AtomicFile.Write(Path.Combine(folder, maskName), tmp => mask.SaveAsPng(tmp));
-            Done(maskName);
+            Done(maskName, r);
             var overlayName = OutputNames.MaskOverlayPng(r.Target);
             using (var overlay = MaskOverlay.Render(image, r.Mask, r.Prompt.Points.ToArray(), r.Prompt.Labels.ToArray()))
                 AtomicFile.Write(Path.Combine(folder, overlayName), tmp => overlay.SaveAsPng(tmp));
-            Done(overlayName);
+            Done(overlayName, r);
         }
 
         using (var scope = torch.NewDisposeScope())
@@ -61,7 +61,7 @@ public static class SegmentationWriter
             }
             AtomicFile.Write(Path.Combine(folder, MasksFile), tmp => Safetensors.SaveStateDict(tmp, tensors));
         }
-        Done(MasksFile);
+        Done(MasksFile, null);
         return files;
     }
 }

@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Points;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -17,7 +18,7 @@ public sealed class TextSegmenter(ClipExplainer explainer, SamModel sam)
 
     public IReadOnlyList<SegmentResult> Segment(Image<Rgb24> image, IReadOnlyList<string> targets, CancellationToken ct = default)
     {
-        var explanation = explainer.Explain(image, new ExplainRequest([], targets, PointResolution, ExplainMode.Single), ct);
+        var explanation = explainer.Explain(image, new ExplainRequest([], targets, PointResolution, [MapMethod.Single]), ct);
         return Segment(image, explanation.Maps, ct);
     }
 

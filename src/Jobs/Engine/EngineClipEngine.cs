@@ -1,39 +1,29 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
-using ClipSurgeryWeb.Engine.Opinions;
+using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Engine.Tokenization;
 using Microsoft.Extensions.Logging;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-using EngineDownloadProgress = ClipSurgeryWeb.Engine.Checkpoints.DownloadProgress;
-using EngineOpinionProgress = ClipSurgeryWeb.Engine.Opinions.OpinionProgress;
 
 namespace ClipSurgeryWeb.Jobs.Engine;
 
 /// <summary>
 /// <see cref="IClipEngine"/> on the real engine. One CLIP model (per checkpoint and precision: a run in fp16 after one
 /// in fp32 loads it again) and one SAM model (always fp32) stay loaded between calls (the "gpu" queue has one worker,
-/// so consecutive images of a run reuse them); numeric calls are serialised, as the device holds one model at a time. Checkpoint inspection is cached per (path, size, modification time).
+/// so consecutive images of a run reuse them); numeric calls are serialised, as the device holds one model at a time. No result is kept between calls: each call's request holds all it needs. Checkpoint inspection is cached per (path, size, modification time).
 /// </summary>
 public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<EngineClipEngine>? logger = null) : IClipEngine, IDisposable
 {
 
     private readonly Lock gate = new();
+    private readonly ILogger<EngineClipEngine>? log = logger;
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), InstalledModel> inspected = new();
     private ClipTokenizer? tokenizer;
     private ClipExplainer? explainer;
     private (string Path, DateTime Modified, SamModel Model)? sam;
-
-    /// <summary>The last image's single-label maps at SAM's point resolution: a Segment right after Explain reuses their points.</summary>
-    private (string ImagePath, string ModelSha256, Precision Precision, IReadOnlyList<Heatmap> Maps)? lastSingleMaps;
-
-    /// <summary>Explanations a batch made for the images after the one it was called for, by full path, for one spec and model.</summary>
-    private (string Key, Dictionary<string, Explanation> Explanations)? ahead;
 
     public IReadOnlyList<string> OfficialClipModels { get; } = ModelCatalog.Clip.Select(m => m.Name).ToArray();
 
@@ -60,7 +50,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             {
                 // Not a checkpoint (a partial download, a stray file, one this process may not read): not listed, so
                 // one bad file never breaks the listing of the others.
-                logger?.LogWarning("Not listed as a model: {File}: {Reason}", file, e is EngineInputException input ? input.Reason : e.Message);
+                log?.LogWarning("Not listed as a model: {File}: {Reason}", file, e is EngineInputException input ? input.Reason : e.Message);
             }
         }
         return models;
@@ -100,100 +90,42 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
         var official = ModelCatalog.FindClip(officialName) ?? ModelCatalog.FindSam(officialName)
             ?? throw new EngineInputException(officialName, $"not an official model ({string.Join(", ", OfficialClipModels.Concat(OfficialSamModels))})");
         using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
-        var relay = new SynchronousProgress<EngineDownloadProgress>(p => progress.Report(new DownloadProgress(p.BytesDone, p.BytesTotal)));
-        new ModelDownloader(http).DownloadAsync(official, modelsDir, relay, ct).GetAwaiter().GetResult();
+        new ModelDownloader(http).DownloadAsync(official, modelsDir, progress, ct).GetAwaiter().GetResult();
     }
 
-    public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct) =>
-        Explain(spec, imagePath, [], outputDir, onFile, ct);
+    public int ImageBatchSize => settings.ImageBatchSize;
+
+    public IClipPipeline Pipeline(EngineModels models) => new LoadedPipeline(this, models);
 
     /// <summary>
-    /// Explains this image, encoding it in one batch with the next images of its run (up to the batch size) unless an
-    /// earlier call already did: their explanations wait here (small: token grids) until their own calls write them.
+    /// The engine's <see cref="ClipPipeline"/> on <paramref name="models"/>, loaded (or reused) for one call under the lock:
+    /// the device holds one model at a time, and numeric calls are serialised.
     /// </summary>
-    public void Explain(ExplainSpec spec, string imagePath, IReadOnlyList<string> nextImages, string outputDir, Action<string> onFile, CancellationToken ct)
-    {
-        var request = new ExplainRequest(spec.Labels, spec.Targets, spec.Resolution, ExplainModes.Parse(string.Join(",", spec.Modes)));
-        lock (gate)
-        {
-            var clip = Clip(spec.ModelPath, spec.Precision, ct);
-            using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
-            var explanation = ExplainedAhead(spec, clip, imagePath) ?? ExplainWithNext(spec, request, clip, imagePath, image, nextImages, ct);
-            var single = explanation.Maps.Where(m => m.Mode == ExplainMode.Single && m.Resolution == TextSegmenter.PointResolution).ToList();
-            lastSingleMaps = single.Count > 0 ? (Path.GetFullPath(imagePath), clip.ModelSha256, clip.Precision, single) : null;
-            Directory.CreateDirectory(outputDir);
-            ExplanationWriter.WriteFiles(explanation, image, outputDir, saveMaps: true, onFile);
-        }
-    }
-
-    /// <summary>This image's explanation when the batch of an earlier call made it for the same spec and model (taken once).</summary>
-    private Explanation? ExplainedAhead(ExplainSpec spec, ClipExplainer clip, string imagePath)
-    {
-        if (ahead is { } ready && ready.Key == AheadKey(spec, clip) && ready.Explanations.Remove(Path.GetFullPath(imagePath), out var explanation))
-            return explanation;
-        ahead = null;
-        return null;
-    }
-
-    /// <summary>
-    /// This image (already decoded) and the next ones of its run in one <see cref="ClipExplainer.ExplainMany"/>; keeps the
-    /// others' explanations for their calls. One that fails is not kept: its own call explains it again and fails there.
-    /// </summary>
-    private Explanation ExplainWithNext(ExplainSpec spec, ExplainRequest request, ClipExplainer clip, string imagePath, Image<Rgb24> image,
-        IReadOnlyList<string> nextImages, CancellationToken ct)
-    {
-        var full = Path.GetFullPath(imagePath);
-        var next = nextImages.Select(Path.GetFullPath).Where(p => p != full).Distinct().Take(clip.ImageBatchSize - 1).ToList();
-        var inputs = new List<ExplainInput> { ExplainInput.FromImage(full, image) };
-        inputs.AddRange(next.Select(p => ExplainInput.FromFile(p, settings.ImageLimits ?? ImageLimits.Default)));
-        var outcomes = clip.ExplainMany(inputs, request, ct).ToList();
-        logger?.LogInformation("Explained {Count} image(s) of a run in one call (encoder batches of up to {BatchSize}) on {Device}",
-            outcomes.Count, clip.ImageBatchSize, clip.Device);
-        ahead = (AheadKey(spec, clip), outcomes.Skip(1).Where(o => o.Error is null).ToDictionary(o => o.Input.Name, o => o.Explanation!));
-        return outcomes[0].Result();
-    }
-
-    private static string AheadKey(ExplainSpec spec, ClipExplainer clip) => JsonSerializer.Serialize(new { clip.ModelSha256, spec });
-
-    public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
-    {
-        var ascent = new OpinionSettings(spec.Iterations, spec.Batch, spec.Tokens, spec.Views, Seed: spec.Seed);
-        lock (gate)
-        {
-            var clip = Clip(spec.ModelPath, spec.Precision, ct);
-            ascent.Validate(clip.Model.Config.ContextLength);
-            using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
-            var relay = new SynchronousProgress<EngineOpinionProgress>(p => onProgress(new OpinionProgress(p.Iteration, p.Iterations, p.Loss, p.BestText)));
-            var result = new GradientAscent(clip.Model, Tokenizer(ct)).Run(image, ascent, relay, ct);
-            Directory.CreateDirectory(outputDir);
-            OpinionFiles.WriteInto(outputDir, result, OpinionInfo.From(result, Path.GetFileName(imagePath), Path.GetFileName(spec.ModelPath), clip.ModelSha256));
-            return new OpinionOutcome(result.Tokens.Rows.Select(r => new TokenCount(r.Token, r.Frequency)).ToArray(), result.Words);
-        }
-    }
-
-    public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    private void With(EngineModels models, CancellationToken ct, Action<ClipPipeline> call)
     {
         lock (gate)
         {
-            var clip = Clip(spec.ClipModelPath, spec.Precision, ct);
-            var segmenter = new TextSegmenter(clip, Sam(spec.SamModelPath, clip.Device));
-            using var image = ImageLoader.Load(imagePath, settings.ImageLimits);
-            var results = ReusableSingleMaps(imagePath, clip.ModelSha256, clip.Precision, spec.Targets) is { } maps
-                ? segmenter.Segment(image, maps, ct)
-                : segmenter.Segment(image, spec.Targets, ct);
-            Directory.CreateDirectory(outputDir);
-            SegmentationWriter.WriteFiles(results, image, outputDir, onFile);
+            var clip = Clip(models.ClipModelPath, models.Precision, ct);
+            var samModel = models.SamModelPath is null ? null : Sam(models.SamModelPath, clip.Device);
+            call(new ClipPipeline(clip, Tokenizer(ct), samModel, settings.ImageLimits));
         }
     }
 
-    /// <summary>The single-label maps of every target when the last Explain drew them for this image, model and precision.</summary>
-    private IReadOnlyList<Heatmap>? ReusableSingleMaps(string imagePath, string modelSha256, Precision precision, IReadOnlyList<string> targets)
+    /// <summary>The entries on one run's models; runall is the engine's own (<see cref="RunAllPlan"/>) over these.</summary>
+    private sealed class LoadedPipeline(EngineClipEngine engine, EngineModels models) : IClipPipeline
     {
-        if (lastSingleMaps is not { } last || last.ImagePath != Path.GetFullPath(imagePath) || last.ModelSha256 != modelSha256
-            || last.Precision != precision)
-            return null;
-        var maps = targets.Select(t => last.Maps.FirstOrDefault(m => m.Target == t)).ToList();
-        return maps.All(m => m is not null) ? maps.Select(m => m!).ToList() : null;
+        public void Explain(ExplainImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct) => engine.With(models, ct, pipeline =>
+        {
+            pipeline.Explain(request, sink, ct);
+            engine.log?.LogInformation("Explained {Count} image(s) of a run in one call (encoder batches of up to {BatchSize}) on {Device}",
+                request.Images.Count, pipeline.Explainer.ImageBatchSize, pipeline.Explainer.Device);
+        });
+
+        public void Segment(SegmentImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
+            engine.With(models, ct, pipeline => pipeline.Segment(request, sink, ct));
+
+        public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
+            engine.With(models, ct, pipeline => pipeline.Opinions(request, sink, ct));
     }
 
     /// <summary>
@@ -209,7 +141,6 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             return explainer;
         explainer?.Dispose();
         explainer = null;
-        ahead = null;
         try
         {
             explainer = ClipExplainer.Load(full, Tokenizer(ct), new EngineOptions(settings.Device, settings.TextCacheDir, Precision: wanted, ImageBatchSize: settings.ImageBatchSize));

@@ -1,3 +1,6 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Pipeline;
+
 namespace ClipSurgeryWeb.Jobs.Engine;
 
 /// <summary>
@@ -24,24 +27,12 @@ public interface IClipEngine
     /// <summary>vit_b, vit_l, vit_h.</summary>
     IReadOnlyList<string> OfficialSamModels { get; }
 
-    /// <summary>
-    /// Explains one image into <paramref name="outputDir"/>: files "&lt;mode&gt;_&lt;label&gt;.png" (mode: cs | plain | single;
-    /// combos a+b allowed as targets) and "maps.safetensors"; calls <paramref name="onFile"/> as each PNG is written.
-    /// </summary>
-    void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct);
+    /// <summary>How many images of a run one explain call takes (they are encoded together).</summary>
+    int ImageBatchSize => 1;
 
     /// <summary>
-    /// <see cref="Explain(ExplainSpec, string, string, Action{string}, CancellationToken)"/> for one image of a run, told
-    /// the run's images that come after it with the same spec (<paramref name="nextImages"/>, in order): an engine that
-    /// encodes images in batches may encode some of them together with this one now, and write each when its own call
-    /// comes. Only this image's files are written and announced. The default explains this image alone.
+    /// The engine's entries (explain, segment, opinions, runall) on these models, loaded on the first call that needs
+    /// them. Each call takes its images and tells what it writes as events; nothing is kept from one call for the next.
     /// </summary>
-    void Explain(ExplainSpec spec, string imagePath, IReadOnlyList<string> nextImages, string outputDir, Action<string> onFile, CancellationToken ct) =>
-        Explain(spec, imagePath, outputDir, onFile, ct);
-
-    /// <summary>CLIP opinions (gradient ascent) for one image: writes tokens.csv (Token,Frequency) and words.txt.</summary>
-    OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct);
-
-    /// <summary>SAM masks for targets: writes mask_&lt;target&gt;.png, overlay_&lt;target&gt;.png, masks.safetensors.</summary>
-    void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct);
+    IClipPipeline Pipeline(EngineModels models);
 }

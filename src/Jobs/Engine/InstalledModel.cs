@@ -7,7 +7,7 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// <param name="Format">"torchscript", "state-dict" or "safetensors".</param>
 /// <param name="Sha256">Lower-case hex; null while it is being computed (listing a folder never reads whole files).</param>
 /// <param name="OfficialName">The official model this file is, by checksum; null for a fine-tune or while the checksum is computed.</param>
-/// <param name="Checksum">Done when <paramref name="Sha256"/> is given; <see cref="ModelCatalog"/> says Computing or Failed otherwise.</param>
+/// <param name="Checksum">Done when <paramref name="Sha256"/> is given; <see cref="ModelsFolder"/> says Computing or Failed otherwise.</param>
 /// <param name="Layout">A CLIP checkpoint's key layout: "OpenAI", "Hugging Face" or "OpenCLIP"; null for SAM.</param>
 /// <param name="Activation">A CLIP checkpoint's MLP activation, "quick_gelu" or "gelu"; null for SAM, or where nothing in its files tells (it cannot run until registered with one).</param>
 /// <param name="ActivationSource">Where the activation comes from, in words (a config, the archive's modules, a known name).</param>

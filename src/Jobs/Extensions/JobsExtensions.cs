@@ -43,14 +43,14 @@ public static class JobsExtensions
             options.ImageLimits,
             ImageBatching.Checked(options.ImageBatchSize, $"{ClipSurgeryOptions.Section}:{nameof(ClipSurgeryOptions.ImageBatchSize)}"),
             Precisions.Parse(options.Precision)));
-        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<ModelsFolder>();
         services.AddSingleton<ModelChecksums>();
         services.AddHostedService<ModelChecksumWorker>();
         services.AddSingleton<RunCancellations>();
         services.AddScoped<RunLoop>();
         services.AddScoped<JobLauncher>();
-        services.AddScoped<OpinionStep>();
-        services.AddScoped<WordRecords>();
+        services.AddScoped<OpinionStore>();
+        services.AddScoped<WordRecordBoard>();
         services.AddScoped<ExplainJob>();
         services.AddScoped<OpinionsJob>();
         services.AddScoped<BatchJob>();

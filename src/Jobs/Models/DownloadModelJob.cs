@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;

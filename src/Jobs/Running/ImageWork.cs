@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Methods;
+using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Hosting.Storage;
@@ -6,8 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace ClipSurgeryWeb.Jobs.Running;
 
 /// <summary>
-/// What a job gets for one image of a run: where the image and its output folder are, and synchronous callbacks for the
-/// engine (record a file, report progress) that persist and publish without leaving the calling thread.
+/// One image of a run while the engine works on it: where the image and its output folder are, and what the engine's
+/// events for it do here: a written file becomes a <see cref="ResultFile"/> row (kind, method, target from the event,
+/// never from the file's name) and a live update; progress is saved and published, all without leaving the calling thread.
 /// </summary>
 public sealed class ImageWork
 {
@@ -21,6 +24,9 @@ public sealed class ImageWork
     private readonly Func<double, double> _overall;
     private DateTimeOffset _lastPublish = DateTimeOffset.MinValue;
     private DateTimeOffset _lastPersist;
+    private PipelineStage _stage;
+    private int _expected = 1;
+    private double _done;
 
     internal ImageWork(ClipSurgeryDb db, IJobEvents events, TimeProvider time, FileStore files, JobRun run, JobImage item,
         CancellationTokenSource cts, Func<double, double> overall)
@@ -36,14 +42,7 @@ public sealed class ImageWork
         var image = item.Image ?? throw new InvalidOperationException($"image {item.ImageId} of run {run.Id} is missing");
         ImagePath = files.UploadPath(image.Id, image.Extension);
         OutputDir = files.ResultDir(run.Id, item.Id);
-        Targets = run.Settings.Targets;
     }
-
-    /// <summary>
-    /// The targets the engine is writing files for, so that a file is recorded with its target
-    /// (<see cref="ResultFileNaming.Classify"/>): the run's, unless the job found others (a batch's come from opinions).
-    /// </summary>
-    public IReadOnlyList<string> Targets { get; set; }
 
     public JobRun Run { get; }
 
@@ -53,15 +52,78 @@ public sealed class ImageWork
 
     public string OutputDir { get; }
 
+    /// <summary>The image as the engine is given it: keyed by the run image's id.</summary>
+    public PipelineImage Input => new(Key(Item.Id), ImagePath, OutputDir);
+
+    /// <summary>How the engine's events name a run image.</summary>
+    public static string Key(Guid jobImageId) => jobImageId.ToString("N");
+
+    /// <summary>How the progress bar is shared between the steps (set by the job).</summary>
+    public StageShares Shares { get; set; } = new(0, 1, 0);
+
+    /// <summary>The engine said this image is finished.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>The engine said this image failed.</summary>
+    public ImageFailed? Failure { get; private set; }
+
     /// <summary>Cancelled on shutdown, on the run's cancel, or when the database says the run was cancelled elsewhere.</summary>
     public CancellationToken Token => _cts.Token;
 
+    /// <summary>Stores and publishes what one engine event says about this image.</summary>
+    public void Handle(PipelineEvent e)
+    {
+        switch (e)
+        {
+            case StageStarted started:
+                (_stage, _expected, _done) = (started.Stage, Math.Max(1, started.Expected), 0);
+                SetStage(started.Stage.ToString().ToLowerInvariant(), Math.Max(Item.Progress, Shares.Of(started.Stage).From));
+                break;
+            case HeatmapWritten map:
+                AddFile(map.File, ResultKinds.Heatmap, map.Method, map.Target);
+                Step(1);
+                break;
+            case MaskWritten mask:
+                AddFile(mask.File, ResultKinds.Mask, null, mask.Target);
+                Step(0.5);
+                break;
+            case OverlayWritten overlay:
+                AddFile(overlay.File, ResultKinds.Overlay, null, overlay.Target);
+                Step(0.5);
+                break;
+            case FileWritten file:
+                AddFile(file.File, ResultKinds.Of(file.Kind), null, null);
+                break;
+            case OpinionProgressed p:
+                var (from, span) = Shares.Of(PipelineStage.Opinions);
+                Report(from + span * p.Progress.Iteration / Math.Max(1, p.Progress.Iterations), p.Progress.Loss, p.Progress.BestText,
+                    p.Progress.Iteration, p.Progress.Iterations);
+                break;
+            case LabelsChosen { Targets.Count: 0 } labels:
+                SetStage($"done: no token came up {labels.MinFrequency} times, so there is nothing to map", 1);
+                break;
+            case ImageFinished:
+                Finished = true;
+                break;
+            case ImageFailed failed:
+                Failure = failed;
+                break;
+        }
+    }
+
+    /// <summary>One more of the current step's expected results; the bar never moves back.</summary>
+    private void Step(double results)
+    {
+        _done += results;
+        var (from, span) = Shares.Of(_stage);
+        Report(Math.Max(Item.Progress, from + span * Math.Min(0.99, _done / _expected)));
+    }
+
     /// <summary>Records a file the engine wrote (upsert, so a resumed image does not duplicate rows) and announces it.</summary>
-    public void AddFile(string fileName)
+    public void AddFile(string fileName, string kind, MapMethod? method, string? label)
     {
         var name = FileStore.CheckedName(fileName);
         var path = Path.Combine(OutputDir, name);
-        var (kind, mode, label) = ResultFileNaming.Classify(name, Targets);
         var row = _db.Files.Local.FirstOrDefault(f => f.JobImageId == Item.Id && f.FileName == name)
                   ?? _db.Files.FirstOrDefault(f => f.JobImageId == Item.Id && f.FileName == name);
         if (row is null)
@@ -70,7 +132,7 @@ public sealed class ImageWork
             _db.Files.Add(row);
         }
         row.Kind = kind;
-        row.Mode = mode;
+        row.Mode = method;
         row.Label = label;
         row.SizeBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
         row.CreatedAt = _time.GetUtcNow().UtcDateTime;
@@ -82,21 +144,6 @@ public sealed class ImageWork
             FileName = name,
             Stage = Item.Stage,
         });
-    }
-
-    /// <summary>
-    /// Records every file of the output folder not yet recorded (e.g. maps.safetensors, written without a callback).
-    /// Hidden files are not results: the engine's atomic writes use ".name.tmp-…" files, left behind when interrupted.
-    /// </summary>
-    public void AddRemainingFiles()
-    {
-        var known = _db.Files.Where(f => f.JobImageId == Item.Id).Select(f => f.FileName).ToHashSet();
-        foreach (var path in Directory.EnumerateFiles(OutputDir).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(path);
-            if (!name.StartsWith('.') && !known.Contains(name))
-                AddFile(name);
-        }
     }
 
     public void SetStage(string stage, double progress)

@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
@@ -13,14 +15,14 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// Turns a member's request into a durable run and a Hangfire job. Everything is checked first, so a refused request
 /// queues nothing and changes nothing; the refusal names the thing and the reason.
 /// </summary>
-public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, ModelCatalog models, IJobEvents events,
+public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, ModelsFolder models, IJobEvents events,
     RunCancellations cancellations, TimeProvider time)
 {
     public const int MaxLabels = 200;
     public const int MaxIterations = 5000;
 
     public async Task<JobRun> StartExplainAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName,
-        IReadOnlyList<string> labels, IReadOnlyList<string> targets, IReadOnlyList<string> modes, int? resolution, bool shared,
+        IReadOnlyList<string> labels, IReadOnlyList<string> targets, IReadOnlyList<MapMethod> modes, int? resolution, bool shared,
         string? samModelName = null, CancellationToken ct = default, string? precision = null)
     {
         RequireImages(imageIds);
@@ -35,20 +37,19 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         var cleanTargets = Labels.Clean(targets);
         if (cleanTargets.Count == 0)
             cleanTargets = cleanLabels;
-        foreach (var target in cleanTargets)
-        {
-            var missing = target.Split('+').Select(p => p.Trim()).Where(p => !cleanLabels.Contains(p)).ToList();
-            if (missing.Count > 0)
-                throw new RequestRejectedException($"target '{target}'", $"'{string.Join("', '", missing)}' is not among the labels");
-        }
-        var cleanModes = modes.Select(m => m.Trim().ToLowerInvariant()).Distinct().ToList();
+        // A method by any of its words ("CS", "surgery") is the registered one; an unknown one is the engine's to refuse.
+        var cleanModes = modes.Select(m => MapMethods.Find(m.Name)?.Method ?? m).Distinct().OrderBy(MapMethods.Order).ToList();
         if (cleanModes.Count == 0)
-            throw new RequestRejectedException("modes", "choose at least one of Surgery, plain CLIP, single label");
-        var unknown = cleanModes.Where(m => !ResultFileNaming.HeatmapModes.Contains(m)).ToList();
-        if (unknown.Count > 0)
-            throw new RequestRejectedException("modes", $"'{string.Join("', '", unknown)}' is not one of cs, plain, single");
-        if (resolution is not null and (< 32 or > 1024))
-            throw new RequestRejectedException("resolution", $"{resolution} is outside 32…1024");
+            throw new RequestRejectedException("modes", $"choose at least one of {string.Join(", ", MapMethods.All.Select(m => m.DisplayName))}");
+        // The engine's request is the one validator: the CLI, the API and the pages refuse the same requests alike.
+        try
+        {
+            new ExplainRequest(cleanLabels, cleanTargets, resolution, cleanModes).Validate();
+        }
+        catch (EngineInputException e)
+        {
+            throw new RequestRejectedException(e.Subject, e.Reason);
+        }
 
         var settings = new RunSettings
         {
@@ -91,7 +92,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             Iterations = iterations,
             Precision = runPrecision,
             // No resolution: maps over the labels at the model's own size; BatchJob draws single-label maps at 512.
-            Modes = ["plain", "cs", "single"],
+            Modes = [.. MapMethods.All.Select(m => m.Method)],
         };
         var run = await CreateRunAsync(who, JobRunKind.Batch, imageIds, settings, shared, ct);
         return Enqueue(run, id => hangfire.Enqueue<BatchJob>(j => j.RunAsync(id, CancellationToken.None)));

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Records;
@@ -23,7 +24,7 @@ public static class RunEndpoints
         api.MapPost("/runs/explain", async (ExplainRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartExplainAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Labels,
-                body.Targets ?? [], body.Modes ?? ["cs", "plain"], body.Resolution, body.Shared, body.SamModel, precision: body.Precision);
+                body.Targets ?? [], body.Modes?.Select(m => new MapMethod(m)).ToList() ?? [MapMethod.Surgery, MapMethod.Plain], body.Resolution, body.Shared, body.SamModel, precision: body.Precision);
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
         api.MapPost("/runs/opinions", async (OpinionsRequest body, HttpContext http, JobLauncher launcher) =>
@@ -56,9 +57,9 @@ public static class RunEndpoints
             await launcher.RetryAsync(http.User.ToRequester(), id);
             return Results.NoContent();
         });
-        api.MapGet("/records", async (string? search, HttpContext http, WordRecords records) =>
+        api.MapGet("/records", async (string? search, HttpContext http, WordRecordBoard records) =>
             Results.Ok(await records.ListAsync(http.User.ToRequester(), search)));
-        api.MapGet("/models", (ModelCatalog models) => Results.Ok(models.List().Select(ModelView.From).ToList()));
+        api.MapGet("/models", (ModelsFolder models) => Results.Ok(models.List().Select(ModelView.From).ToList()));
         return app;
     }
 }

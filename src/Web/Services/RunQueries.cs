@@ -44,7 +44,7 @@ public sealed class RunQueries(IDbContextFactory<ClipSurgeryDb> dbs)
         run.Images.OrderBy(i => i.Order).Select(i => new RunImageView(
             i.Id, i.ImageId, i.Image?.FileName ?? "?", Urls.Image(i.ImageId), i.Status.ToString(), i.Stage, i.Progress, i.Loss,
             i.BestText, i.Error,
-            i.Files.OrderBy(f => f.Kind).ThenBy(f => f.Label).ThenBy(f => f.Mode)
+            i.Files.OrderBy(f => f.Kind).ThenBy(f => f.Label).ThenBy(f => f.Mode?.Name, StringComparer.Ordinal)
                 .Select(f => new FileView(f.Id, f.FileName, f.Kind, f.Mode, f.Label, Urls.File(f.Id), Urls.Download(f.Id))).ToList(),
             i.Tokens.OrderByDescending(t => t.Frequency).ThenBy(t => t.Token).Select(t => new TokenView(t.Token, t.Frequency)).ToList()))
             .ToList());

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
@@ -16,7 +17,7 @@ public sealed class ExplainState : IDisposable
     private readonly CurrentUser _user;
     private readonly LiveFeed _feed;
     private readonly RunQueries _queries;
-    private readonly ModelCatalog _models;
+    private readonly ModelsFolder _models;
     private readonly BrowserUploads _browserUploads;
     private readonly List<UploadView> _uploads = [];
     private readonly List<string> _labels = [];
@@ -30,7 +31,7 @@ public sealed class ExplainState : IDisposable
     /// <summary>Live updates closer together than this share one reload of the run.</summary>
     public static readonly TimeSpan RefreshDelay = TimeSpan.FromMilliseconds(150);
 
-    public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelCatalog models, BrowserUploads uploads,
+    public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelsFolder models, BrowserUploads uploads,
         TimeProvider time, ILogger<ExplainState> log)
     {
         _log = log;
@@ -59,7 +60,7 @@ public sealed class ExplainState : IDisposable
     /// <summary>SAM model for masks of the targets; none: heatmaps only.</summary>
     public string? SamModel { get; private set; }
 
-    public HashSet<string> Modes { get; private set; } = ["cs", "plain"];
+    public HashSet<MapMethod> Modes { get; private set; } = [MapMethod.Surgery, MapMethod.Plain];
 
     public int? Resolution { get; private set; }
 
@@ -91,7 +92,7 @@ public sealed class ExplainState : IDisposable
 
     public void SetPrecision(string precision) => Update(() => Precision = precision);
 
-    public void ToggleMode(string mode, bool on) => Update(() => { if (on) Modes.Add(mode); else Modes.Remove(mode); });
+    public void ToggleMode(MapMethod mode, bool on) => Update(() => { if (on) Modes.Add(mode); else Modes.Remove(mode); });
 
     /// <summary>Adds comma-separated labels (the labels box, Enter, or a preset).</summary>
     public void AddLabels(string text) => Update(() =>

@@ -34,9 +34,9 @@ public sealed class KilledRunAllTests : IDisposable
         Assert.Contains(Directory.GetFiles(staging), f => AtomicFile.IsTemporary(Path.GetFileName(f)) && Path.GetFileName(f).StartsWith(".cs_", StringComparison.Ordinal));
 
         // Killed while writing records.txt: the image was finished (its staging leftover swept first).
-        await RunAndKillAt(RunAllPipeline.RecordsFile, temp["ready-2"]);
+        await RunAndKillAt(RunAllFolders.RecordsFile, temp["ready-2"]);
         Assert.Equal(["bwcat_cat"], Directory.GetDirectories(temp["out"]).Select(Path.GetFileName));
-        Assert.NotNull(RunAllPipeline.FinishedIndex(temp["out/bwcat_cat"]));
+        Assert.NotNull(RunAllFolders.FinishedIndex(temp["out/bwcat_cat"]));
         Assert.Single(Directory.GetFiles(temp["out"]), f => AtomicFile.IsTemporary(Path.GetFileName(f)));
 
         var resumed = await CliRun.RunAsync(Args);
@@ -44,7 +44,7 @@ public sealed class KilledRunAllTests : IDisposable
         Assert.Equal(ExitCodes.Ok, resumed.ExitCode);
         Assert.Contains("removed 1 leftover(s) of an interrupted run", resumed.Errors);
         Assert.Contains("finished before, skipped", resumed.Errors);
-        Assert.True(File.Exists(temp["out/" + RunAllPipeline.RecordsFile]));
+        Assert.True(File.Exists(temp["out/" + RunAllFolders.RecordsFile]));
         Assert.Empty(Directory.GetFileSystemEntries(temp["out"], ".*", SearchOption.AllDirectories));
     }
 

@@ -31,7 +31,7 @@ public sealed class RunAllCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Interrupted, interrupted.ExitCode);
         Assert.Contains("error: interrupted:", interrupted.Errors);
-        var aaah = RunAllPipeline.FinishedIndex(temp["out/aaah"]);
+        var aaah = RunAllFolders.FinishedIndex(temp["out/aaah"]);
         Assert.NotNull(aaah);
         Assert.Equal(["aaah"], Directory.GetDirectories(temp["out"]).Select(Path.GetFileName));
 
@@ -41,11 +41,11 @@ public sealed class RunAllCommandTests : IDisposable
         Assert.Contains("[1/3] aaah.png: finished before, skipped", resumed.Errors);
         Assert.Contains($"error: [2/3] broken.png: {temp["in/broken.png"]}: not a readable image", resumed.Errors);
         Assert.Contains("[3/3] bwcat_cat.png: ", resumed.Errors);
-        Assert.Equal(aaah.Finished, RunAllPipeline.FinishedIndex(temp["out/aaah"])!.Finished);
-        var cat = RunAllPipeline.FinishedIndex(temp["out/bwcat_cat"]);
+        Assert.Equal(aaah.Finished, RunAllFolders.FinishedIndex(temp["out/aaah"])!.Finished);
+        var cat = RunAllFolders.FinishedIndex(temp["out/bwcat_cat"]);
         Assert.NotNull(cat);
         Assert.Contains(cat.Files, f => f.Kind == FileKinds.Mask);
-        Assert.True(File.Exists(temp["out/" + RunAllPipeline.RecordsFile]));
+        Assert.True(File.Exists(temp["out/" + RunAllFolders.RecordsFile]));
         Assert.False(Directory.Exists(temp["out/broken"]));
 
         var third = await RunAll();

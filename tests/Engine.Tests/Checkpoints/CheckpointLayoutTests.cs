@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Models;
 using ClipSurgeryWeb.Engine.Tests.Support;
@@ -110,15 +111,15 @@ public sealed class CheckpointLayoutTests : IDisposable
         using var hf = ClipExplainer.Load(folder, tokenizer, new EngineOptions(DevicePreference.Cpu));
         foreach (var r in new[] { 224, 512 })
         {
-            var request = new ExplainRequest(Labels, ["bench", "person+bench"], r, ExplainMode.Surgery | ExplainMode.Plain | ExplainMode.Single);
+            var request = new ExplainRequest(Labels, ["bench", "person+bench"], r, [MapMethod.Surgery, MapMethod.Plain, MapMethod.Single]);
             var expected = openAi.Explain(res => Golden.Vit($"vit.r{res}.input").clone(), Height, Width, request);
             var actual = hf.Explain(res => Golden.Vit($"vit.r{res}.input").clone(), Height, Width, request);
             Assert.Equal(expected.Maps.Count, actual.Maps.Count);
             foreach (var (e, a) in expected.Maps.Zip(actual.Maps))
             {
-                Assert.Equal((e.Mode, e.Target, e.Resolution), (a.Mode, a.Target, a.Resolution));
+                Assert.Equal((e.Method, e.Target, e.Resolution), (a.Method, a.Target, a.Resolution));
                 var worst = e.Grid.Zip(a.Grid).Max(p => Math.Abs(p.First - p.Second));
-                Assert.True(worst <= 1e-6, $"{e.Mode} {e.Target} at {r}: max abs {worst:G3}");
+                Assert.True(worst <= 1e-6, $"{e.Method} {e.Target} at {r}: max abs {worst:G3}");
                 Assert.Equal(e.Points?.Points, a.Points?.Points);
                 Assert.Equal(e.Points?.Labels, a.Points?.Labels);
             }

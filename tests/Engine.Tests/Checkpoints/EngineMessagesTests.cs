@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Engine.Tests.Support;
@@ -39,8 +40,8 @@ public sealed class EngineMessagesTests : IDisposable
         EngineInputException[] errors =
         [
             Assert.Throws<EngineInputException>(() => ComputeDevice.Parse("tpu")),
-            Assert.Throws<EngineInputException>(() => ExplainModes.Parse("heat")),
-            Assert.Throws<EngineInputException>(() => ExplainModes.Parse(" , ")),
+            Assert.Throws<EngineInputException>(() => MapMethods.Parse("heat")),
+            Assert.Throws<EngineInputException>(() => MapMethods.Parse(" , ")),
             Assert.Throws<EngineInputException>(() => TextSegmenter.ParsePoints("1,2")),
             Assert.Throws<EngineInputException>(() => TextSegmenter.ParsePoints(";")),
         ];

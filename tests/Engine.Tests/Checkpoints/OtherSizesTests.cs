@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Models;
 using ClipSurgeryWeb.Engine.Tests.Support;
@@ -65,7 +66,7 @@ public sealed class OtherSizesTests
 
             using var explainer = ClipExplainer.Load(path, Tokenizer.Value, new EngineOptions(DevicePreference.Cpu), Activation.QuickGelu);
             using var image = Image.Load<Rgb24>(Shared.Image("bwcat_cat.png"));
-            var explanation = explainer.Explain(image, new ExplainRequest(["cat", "dog"], ["cat", "cat+dog"], 96, ExplainMode.Surgery | ExplainMode.Plain | ExplainMode.Single));
+            var explanation = explainer.Explain(image, new ExplainRequest(["cat", "dog"], ["cat", "cat+dog"], 96, [MapMethod.Surgery, MapMethod.Plain, MapMethod.Single]));
             Assert.Equal(6, explanation.Maps.Count);
             Assert.All(explanation.Maps, m => Assert.Equal(image.Width * image.Height, m.Render().Length));
             Assert.All(explanation.Maps, m => Assert.DoesNotContain(m.Render(), float.IsNaN));

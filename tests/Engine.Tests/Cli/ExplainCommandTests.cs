@@ -1,6 +1,7 @@
 using ClipSurgeryWeb.Cli;
 using ClipSurgeryWeb.Cli.Terminal;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Tests.Support;
 using TorchSharp.PyBridge;
 
@@ -203,7 +204,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Empty(ErrorLines());
         var folder = Path.Combine(Out, "bwcat_cat");
         var names = Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).Order().ToArray();
-        Assert.Equal([.. new[] { OutputNames.Png(ExplainMode.Surgery, first), OutputNames.Png(ExplainMode.Surgery, second), OutputNames.MapsFile }.Order()], names);
+        Assert.Equal([.. new[] { OutputNames.Png(MapMethod.Surgery, first), OutputNames.Png(MapMethod.Surgery, second), OutputNames.MapsFile }.Order()], names);
         Assert.All(names, n => Assert.True(System.Text.Encoding.UTF8.GetByteCount(n) < 255, n));
         var maps = Safetensors.LoadStateDict(Path.Combine(folder, OutputNames.MapsFile));
         Assert.True(maps.ContainsKey($"cs.{first}"));
@@ -224,7 +225,7 @@ public sealed class ExplainCommandTests : IDisposable
         var folder = Assert.Single(Directory.GetDirectories(Out));
         Assert.Equal(OutputNames.ImageFolder(Out, image), folder);
         Assert.StartsWith(new string('p', OutputNames.MaxImageFolderBytes) + "~", Path.GetFileName(folder));
-        Assert.True(File.Exists(Path.Combine(folder, OutputNames.Png(ExplainMode.Surgery, "cat"))));
+        Assert.True(File.Exists(Path.Combine(folder, OutputNames.Png(MapMethod.Surgery, "cat"))));
     }
 
     private string Write(string name, byte[] bytes)

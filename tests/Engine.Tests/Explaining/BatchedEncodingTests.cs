@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Tests.Support;
@@ -19,7 +20,7 @@ public sealed class BatchedEncodingTests : IDisposable
 {
     private const double Bound = 1e-5;
     private static readonly string[] Labels = ["cat", "dog", "person", "bench", "sky"];
-    private static readonly ExplainRequest AllModes = new(Labels, ["cat", "bench", "person+bench"], Modes: ExplainMode.Surgery | ExplainMode.Plain | ExplainMode.Single);
+    private static readonly ExplainRequest AllModes = new(Labels, ["cat", "bench", "person+bench"], Methods: [MapMethod.Surgery, MapMethod.Plain, MapMethod.Single]);
 
     private readonly DirectoryInfo work = Directory.CreateTempSubdirectory("batched-");
     private readonly List<Image<Rgb24>> crafted = [Gradient(53, 37), Noise(90, 300, seed: 7), Noise(200, 150, seed: 11)];
@@ -206,13 +207,13 @@ public sealed class BatchedEncodingTests : IDisposable
         for (int m = 0; m < expected.Maps.Count; m++)
         {
             var (e, a) = (expected.Maps[m], actual.Maps[m]);
-            Assert.Equal((e.Mode, e.Target, e.Side, e.Resolution), (a.Mode, a.Target, a.Side, a.Resolution));
+            Assert.Equal((e.Method, e.Target, e.Side, e.Resolution), (a.Method, a.Target, a.Side, a.Resolution));
             var (re, ra) = (e.Render(), a.Render());
             Assert.Equal(re.Length, ra.Length);
             double worst = 0;
             for (int i = 0; i < re.Length; i++)
                 worst = Math.Max(worst, Math.Abs(re[i] - ra[i]));
-            Assert.True(worst <= Bound, $"{what} {e.Mode} {e.Target}: max abs {worst:E2} > {Bound:E0}");
+            Assert.True(worst <= Bound, $"{what} {e.Method} {e.Target}: max abs {worst:E2} > {Bound:E0}");
             Assert.Equal(e.Points?.Points, a.Points?.Points);
             Assert.Equal(e.Points?.Labels, a.Points?.Labels);
         }

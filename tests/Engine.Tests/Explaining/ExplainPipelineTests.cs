@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Tests.Support;
 using ClipSurgeryWeb.Engine.Tokenization;
@@ -25,7 +26,7 @@ public sealed class ExplainPipelineTests : IDisposable
     [InlineData(512)]
     public void Surgery_maps_match_reference_end_to_end(int r)
     {
-        var explanation = Explain(r, new ExplainRequest(Labels, Resolution: r, Modes: ExplainMode.Surgery));
+        var explanation = Explain(r, new ExplainRequest(Labels, Resolution: r, Methods: [MapMethod.Surgery]));
         using var expected = Golden.Vit($"vit.r{r}.cs.simmap")[0];          // [H, W, T]
         for (int t = 0; t < Labels.Length; t++)
             AssertMap(expected[.., .., t], explanation.Maps[t], $"cs {Labels[t]} at {r}");
@@ -36,7 +37,7 @@ public sealed class ExplainPipelineTests : IDisposable
     [InlineData(512)]
     public void Single_label_map_and_points_match_reference_end_to_end(int r)
     {
-        var explanation = Explain(r, new ExplainRequest([], ["bench"], r, ExplainMode.Single));
+        var explanation = Explain(r, new ExplainRequest([], ["bench"], r, [MapMethod.Single]));
         var map = Assert.Single(explanation.Maps);
         AssertMap(Golden.Vit($"vit.r{r}.cs.simmap_single_bench")[0, .., .., 0], map, "single bench");
         AssertPoints(Golden.Vit($"vit.r{r}.cs.points_single_bench"), Golden.Vit($"vit.r{r}.cs.point_labels_single_bench"), map);
@@ -47,7 +48,7 @@ public sealed class ExplainPipelineTests : IDisposable
     [InlineData(512)]
     public void Combination_points_match_reference_end_to_end(int r)
     {
-        var explanation = Explain(r, new ExplainRequest([], ["person+bench"], r, ExplainMode.Single));
+        var explanation = Explain(r, new ExplainRequest([], ["person+bench"], r, [MapMethod.Single]));
         var map = Assert.Single(explanation.Maps);
         AssertPoints(Golden.Vit($"vit.r{r}.cs.points_combo"), Golden.Vit($"vit.r{r}.cs.point_labels_combo"), map);
     }
@@ -55,7 +56,7 @@ public sealed class ExplainPipelineTests : IDisposable
     [Fact]
     public void Plain_maps_match_reference_end_to_end()
     {
-        var explanation = Explain(224, new ExplainRequest(Labels, Modes: ExplainMode.Plain));
+        var explanation = Explain(224, new ExplainRequest(Labels, Methods: [MapMethod.Plain]));
         using var expected = Golden.Vit("vit.r224.plain.simmap")[0];
         for (int t = 0; t < Labels.Length; t++)
             AssertMap(expected[.., .., t], explanation.Maps[t], $"plain {Labels[t]}");
@@ -64,9 +65,9 @@ public sealed class ExplainPipelineTests : IDisposable
     [Fact]
     public void Plain_vit_maps_at_another_resolution_use_the_models_own()
     {
-        var explanation = Explain(512, new ExplainRequest(Labels, ["cat"], 512, ExplainMode.Plain | ExplainMode.Surgery));
-        Assert.Equal(512, explanation.Maps.Single(m => m.Mode == ExplainMode.Surgery).Resolution);
-        var plain = explanation.Maps.Single(m => m.Mode == ExplainMode.Plain);
+        var explanation = Explain(512, new ExplainRequest(Labels, ["cat"], 512, [MapMethod.Plain, MapMethod.Surgery]));
+        Assert.Equal(512, explanation.Maps.Single(m => m.Method == MapMethod.Surgery).Resolution);
+        var plain = explanation.Maps.Single(m => m.Method == MapMethod.Plain);
         Assert.Equal(224, plain.Resolution);
         using var expected = Golden.Vit("vit.r224.plain.simmap")[0, .., .., 0];
         AssertMap(expected, plain, "plain cat");
@@ -75,10 +76,10 @@ public sealed class ExplainPipelineTests : IDisposable
     [Fact]
     public void Targets_that_would_share_a_file_name_are_refused_and_repeated_targets_drawn_once()
     {
-        var clash = Assert.Throws<EngineInputException>(() => Explain(224, new ExplainRequest(["cat?", "cat_"], Modes: ExplainMode.Surgery)));
+        var clash = Assert.Throws<EngineInputException>(() => Explain(224, new ExplainRequest(["cat?", "cat_"], Methods: [MapMethod.Surgery])));
         Assert.Contains("'cat?' and 'cat_'", clash.Reason);
 
-        var explanation = Explain(224, new ExplainRequest(Labels, ["cat", "cat"], Modes: ExplainMode.Surgery));
+        var explanation = Explain(224, new ExplainRequest(Labels, ["cat", "cat"], Methods: [MapMethod.Surgery]));
         Assert.Single(explanation.Maps);
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 
 namespace ClipSurgeryWeb.Engine.Tests.Explaining;
 
@@ -9,7 +10,7 @@ public sealed class OutputNamesTests
     [Fact]
     public void A_short_label_is_its_own_file_label()
     {
-        Assert.Equal("cs_person+bench.png", OutputNames.Png(ExplainMode.Surgery, "person+bench"));
+        Assert.Equal("cs_person+bench.png", OutputNames.Png(MapMethod.Surgery, "person+bench"));
         Assert.Equal("mask_a_b.png", OutputNames.MaskPng("a/b"));
         Assert.Equal("overlay_sky.png", OutputNames.MaskOverlayPng("sky"));
     }
@@ -24,7 +25,7 @@ public sealed class OutputNamesTests
 
         Assert.NotEqual(na, nb);
         Assert.StartsWith(string.Concat(Enumerable.Repeat("é", 50)) + "~", na);   // cut at 100 bytes, never inside a character
-        foreach (var name in new[] { OutputNames.Png(ExplainMode.Single, a), OutputNames.MaskOverlayPng(b) })
+        foreach (var name in new[] { OutputNames.Png(MapMethod.Single, a), OutputNames.MaskOverlayPng(b) })
             Assert.InRange(Encoding.UTF8.GetByteCount(name), 1, 130);
         Assert.Equal(b, OutputNames.TargetOf(nb, ["cat", a, b]));
         Assert.Null(OutputNames.TargetOf(nb, ["cat", a]));

@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Points;
 using ClipSurgeryWeb.Engine.Surgery;
@@ -122,25 +123,25 @@ public sealed class PrecisionParityTests(ITestOutputHelper output)
     {
         using var explainer = ClipExplainer.Load(TinyModels.VitPath, Tokenizer, device, textCacheDir: null, precision);
         Assert.Equal(precision, explainer.Precision);
-        var request = new ExplainRequest(Labels, [.. Labels, "person+bench"], r, ExplainMode.Surgery | ExplainMode.Single | ExplainMode.Plain);
+        var request = new ExplainRequest(Labels, [.. Labels, "person+bench"], r, [MapMethod.Surgery, MapMethod.Single, MapMethod.Plain]);
         var explanation = explainer.Explain(res => Golden.Vit($"vit.r{res}.input").clone(), Height, Width, request);
 
         using var cs = Golden.Vit($"vit.r{r}.cs.simmap")[0];                  // [H, W, T]
         using var plain = Golden.Vit("vit.r224.plain.simmap")[0];             // the plain ViT runs at its own 224
         for (int t = 0; t < Labels.Length; t++)
         {
-            AssertMap(cs[.., .., t], Map(explanation, ExplainMode.Surgery, Labels[t]), precision, $"cs {Labels[t]} at {r}");
-            AssertMap(plain[.., .., t], Map(explanation, ExplainMode.Plain, Labels[t]), precision, $"plain {Labels[t]}");
+            AssertMap(cs[.., .., t], Map(explanation, MapMethod.Surgery, Labels[t]), precision, $"cs {Labels[t]} at {r}");
+            AssertMap(plain[.., .., t], Map(explanation, MapMethod.Plain, Labels[t]), precision, $"plain {Labels[t]}");
         }
-        var bench = Map(explanation, ExplainMode.Single, "bench");
+        var bench = Map(explanation, MapMethod.Single, "bench");
         AssertMap(Golden.Vit($"vit.r{r}.cs.simmap_single_bench")[0, .., .., 0], bench, precision, $"single bench at {r}");
         AssertPoints(Golden.Vit($"vit.r{r}.cs.points_single_bench"), Golden.Vit($"vit.r{r}.cs.point_labels_single_bench"), bench.Points!, $"bench points at {r}");
-        var combo = Map(explanation, ExplainMode.Single, "person+bench");
+        var combo = Map(explanation, MapMethod.Single, "person+bench");
         AssertPoints(Golden.Vit($"vit.r{r}.cs.points_combo"), Golden.Vit($"vit.r{r}.cs.point_labels_combo"), combo.Points!, $"person+bench points at {r}");
     }
 
-    private static Heatmap Map(Explanation explanation, ExplainMode mode, string target) =>
-        explanation.Maps.Single(m => m.Mode == mode && m.Target == target);
+    private static Heatmap Map(Explanation explanation, MapMethod mode, string target) =>
+        explanation.Maps.Single(m => m.Method == mode && m.Target == target);
 
     private void AssertMap(Tensor expected, Heatmap map, Precision precision, string what)
     {

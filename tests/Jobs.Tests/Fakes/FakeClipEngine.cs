@@ -1,6 +1,11 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using ClipSurgeryWeb.Engine.Checkpoints;
+using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Opinions;
+using ClipSurgeryWeb.Engine.Pipeline;
+using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Jobs.Engine;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -25,8 +30,8 @@ public sealed class FakeClipEngine : IClipEngine
     public List<string> ExtraWords { get; } = [];
 
     private readonly ConcurrentQueue<(string Method, string ImagePath)> _calls = new();
-    private readonly ConcurrentQueue<ExplainSpec> _explainSpecs = new();
-    private readonly ConcurrentQueue<OpinionSpec> _opinionSpecs = new();
+    private readonly ConcurrentQueue<FakeExplainCall> _explainSpecs = new();
+    private readonly ConcurrentQueue<FakeOpinionsCall> _opinionSpecs = new();
 
     /// <summary>Pause per step (per written file, per 10 iterations, per download chunk).</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.Zero;
@@ -55,10 +60,10 @@ public sealed class FakeClipEngine : IClipEngine
     public IReadOnlyList<(string Method, string ImagePath)> Calls => _calls.ToArray();
 
     /// <summary>Every explain call's settings, in call order.</summary>
-    public IReadOnlyList<ExplainSpec> ExplainSpecs => _explainSpecs.ToArray();
+    public IReadOnlyList<FakeExplainCall> ExplainSpecs => _explainSpecs.ToArray();
 
     /// <summary>Every opinions call's settings, in call order.</summary>
-    public IReadOnlyList<OpinionSpec> OpinionSpecs => _opinionSpecs.ToArray();
+    public IReadOnlyList<FakeOpinionsCall> OpinionSpecs => _opinionSpecs.ToArray();
 
     public int CallsFor(string method, string pathPart) => Calls.Count(c => c.Method == method && c.ImagePath.Contains(pathPart));
 
@@ -101,76 +106,136 @@ public sealed class FakeClipEngine : IClipEngine
             {
                 ct.ThrowIfCancellationRequested();
                 output.Write(new byte[1024]);
-                progress.Report(new DownloadProgress(i * 1024L, chunks * 1024L));
+                progress.Report(new DownloadProgress(officialName, i * 1024L, chunks * 1024L));
                 Pause(ct);
             }
         }
         File.Move(target + ".part", target, overwrite: true);
     }
 
-    /// <summary>Every explain call's image and the run's images it was told come next, in call order.</summary>
-    public IReadOnlyList<(string ImagePath, IReadOnlyList<string> NextImages)> ExplainNextImages => _explainNext.ToArray();
+    /// <summary>Images one explain call takes (the real engine's ImageBatchSize).</summary>
+    public int ImageBatchSize { get; set; } = 1;
 
-    private readonly ConcurrentQueue<(string ImagePath, IReadOnlyList<string> NextImages)> _explainNext = new();
+    /// <summary>Every explain call's images, in call order.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> ExplainBatches => _explainBatches.ToArray();
 
-    public void Explain(ExplainSpec spec, string imagePath, IReadOnlyList<string> nextImages, string outputDir, Action<string> onFile, CancellationToken ct)
+    private readonly ConcurrentQueue<IReadOnlyList<string>> _explainBatches = new();
+
+    public IClipPipeline Pipeline(EngineModels models) => new FakePipeline(this, models);
+
+    /// <summary>
+    /// The engine's entries, faked per image as the real ones behave: events as files are written, a failing image ends
+    /// with <see cref="ImageFailed"/> and the others go on, cancellation throws. RunAll is the engine's own
+    /// (<see cref="RunAllPlan"/>) over these.
+    /// </summary>
+    private sealed class FakePipeline(FakeClipEngine fake, EngineModels models) : IClipPipeline
     {
-        _explainNext.Enqueue((imagePath, nextImages.ToArray()));
-        Explain(spec, imagePath, outputDir, onFile, ct);
+        public void Explain(ExplainImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            request.Validate();
+            fake._explainSpecs.Enqueue(new FakeExplainCall(models, request));
+            fake._explainBatches.Enqueue(request.Images.Select(i => i.Path).ToArray());
+            foreach (var image in request.Images)
+                Each(image, sink, ct, () => fake.ExplainOne(request, image, sink, ct));
+        }
+
+        public void Segment(SegmentImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            request.Validate();
+            foreach (var image in request.Images)
+                Each(image, sink, ct, () => fake.SegmentOne(request.Targets, image, sink, ct));
+        }
+
+        public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            request.Validate();
+            fake._opinionSpecs.Enqueue(new FakeOpinionsCall(models, request));
+            foreach (var image in request.Images)
+                Each(image, sink, ct, () => fake.OpinionsOne(request, image, sink, ct));
+        }
+
+        private static void Each(PipelineImage image, Action<PipelineEvent> sink, CancellationToken ct, Action work)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                work();
+                sink(new ImageFinished(image.Key));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                sink(new ImageFailed(image.Key, e));
+            }
+        }
     }
 
-    public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    private void ExplainOne(ExplainImagesRequest request, PipelineImage image, Action<PipelineEvent> sink, CancellationToken ct)
     {
-        _explainSpecs.Enqueue(spec);
-        Begin("explain", imagePath, ct);
-        foreach (var target in spec.Targets)
+        Begin("explain", image.Path, ct);
+        var targets = request.Maps.EffectiveTargets;
+        var methods = request.Maps.EffectiveMethods;
+        sink(new StageStarted(image.Key, PipelineStage.Explain, targets.Count * methods.Count));
+        foreach (var target in targets)
         {
-            foreach (var mode in spec.Modes)
+            foreach (var method in methods)
             {
                 ct.ThrowIfCancellationRequested();
-                var name = $"{mode}_{target}.png";
-                WritePng(Path.Combine(outputDir, name), $"{mode}/{target}");
+                var name = OutputNames.Png(method, target);
+                WritePng(Path.Combine(image.OutputDir, name), $"{method}/{target}");
                 Writing?.Invoke(name);
-                onFile(name);
+                sink(new HeatmapWritten(image.Key, method, target, request.Maps.Resolution ?? 224, name));
                 Pause(ct);
             }
         }
-        File.WriteAllBytes(Path.Combine(outputDir, "maps.safetensors"), Encoding.UTF8.GetBytes("fake maps"));
-        Finishing?.Invoke("explain", imagePath);
+        if (request.SaveMaps)
+        {
+            File.WriteAllBytes(Path.Combine(image.OutputDir, OutputNames.MapsFile), Encoding.UTF8.GetBytes("fake maps"));
+            sink(new FileWritten(image.Key, OutputKind.Maps, OutputNames.MapsFile));
+        }
+        Finishing?.Invoke("explain", image.Path);
+        if (request.Segment)
+            SegmentOne(targets, image, sink, ct);
     }
 
-    public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
+    private void SegmentOne(IReadOnlyList<string> targets, PipelineImage image, Action<PipelineEvent> sink, CancellationToken ct)
     {
-        _opinionSpecs.Enqueue(spec);
-        Begin("opinions", imagePath, ct);
-        for (var i = 10; i <= spec.Iterations; i += 10)
+        Begin("segment", image.Path, ct);
+        sink(new StageStarted(image.Key, PipelineStage.Segment, targets.Count));
+        foreach (var target in targets)
         {
             ct.ThrowIfCancellationRequested();
-            onProgress(new OpinionProgress(i, spec.Iterations, -20f - 10f * i / spec.Iterations, "cat whiskers photographically"));
+            var mask = OutputNames.MaskPng(target);
+            WritePng(Path.Combine(image.OutputDir, mask), $"mask/{target}");
+            sink(new MaskWritten(image.Key, target, mask, 0.9f, 512));
+            var overlay = OutputNames.MaskOverlayPng(target);
+            WritePng(Path.Combine(image.OutputDir, overlay), $"overlay/{target}");
+            sink(new OverlayWritten(image.Key, target, overlay, 0.9f, 512));
             Pause(ct);
         }
-        onProgress(new OpinionProgress(spec.Iterations, spec.Iterations, -30f, "cat whiskers photographically"));
-        File.WriteAllLines(Path.Combine(outputDir, "tokens.csv"), ["Token,Frequency", .. Tokens.Select(t => $"{t.Token},{t.Frequency}")]);
+        File.WriteAllBytes(Path.Combine(image.OutputDir, SegmentationWriter.MasksFile), Encoding.UTF8.GetBytes("fake masks"));
+        sink(new FileWritten(image.Key, OutputKind.Masks, SegmentationWriter.MasksFile));
+    }
+
+    private void OpinionsOne(OpinionsRequest request, PipelineImage image, Action<PipelineEvent> sink, CancellationToken ct)
+    {
+        Begin("opinions", image.Path, ct);
+        var iterations = request.Settings.Iterations;
+        sink(new StageStarted(image.Key, PipelineStage.Opinions, iterations));
+        const string best = "cat whiskers photographically";
+        for (var i = 10; i <= iterations; i += 10)
+        {
+            ct.ThrowIfCancellationRequested();
+            sink(new OpinionProgressed(image.Key, new OpinionProgress(i, iterations, -20f - 10f * i / iterations, best, -30f, null)));
+            Pause(ct);
+        }
+        sink(new OpinionProgressed(image.Key, new OpinionProgress(iterations, iterations, -30f, best, -30f, null)));
+        File.WriteAllLines(Path.Combine(image.OutputDir, OpinionFiles.TokensFile), ["Token,Frequency", .. Tokens.Select(t => $"{t.Token},{t.Frequency}")]);
+        sink(new FileWritten(image.Key, OutputKind.Tokens, OpinionFiles.TokensFile));
         var words = Tokens.Select(t => t.Token).Concat(ExtraWords).ToList();
-        File.WriteAllLines(Path.Combine(outputDir, "words.txt"), words);
-        return new OpinionOutcome(Tokens, words);
-    }
-
-    public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
-    {
-        Begin("segment", imagePath, ct);
-        foreach (var target in spec.Targets)
-        {
-            ct.ThrowIfCancellationRequested();
-            foreach (var kind in new[] { "mask", "overlay" })
-            {
-                var name = $"{kind}_{target}.png";
-                WritePng(Path.Combine(outputDir, name), $"{kind}/{target}");
-                onFile(name);
-            }
-            Pause(ct);
-        }
-        File.WriteAllBytes(Path.Combine(outputDir, "masks.safetensors"), Encoding.UTF8.GetBytes("fake masks"));
+        File.WriteAllLines(Path.Combine(image.OutputDir, OpinionFiles.WordsFile), words);
+        sink(new FileWritten(image.Key, OutputKind.Words, OpinionFiles.WordsFile));
+        sink(new OpinionFinished(image.Key, Tokens, words, Seed: 0));
+        Finishing?.Invoke("opinions", image.Path);
     }
 
     private void Begin(string method, string imagePath, CancellationToken ct)

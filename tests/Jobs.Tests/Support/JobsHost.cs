@@ -1,5 +1,6 @@
-using ClipSurgeryWeb.Hosting.Extensions;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Hosting.Extensions;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Extensions;
 using ClipSurgeryWeb.Jobs.Live;
@@ -70,7 +71,7 @@ public sealed class JobsHost : IAsyncDisposable
     public async Task<JobRun> StartExplainAsync(IReadOnlyList<Guid> images, IReadOnlyList<string>? labels = null,
         IReadOnlyList<string>? targets = null, IReadOnlyList<string>? modes = null) =>
         await With(sp => sp.GetRequiredService<JobLauncher>().StartExplainAsync(Owner, images, ModelName, labels ?? ["cat", "sofa"],
-            targets ?? [], modes ?? ["cs", "plain"], null, shared: true));
+            targets ?? [], (modes ?? ["cs", "plain"]).Select(m => new MapMethod(m)).ToList(), null, shared: true));
 
     public async Task<T> With<T>(Func<IServiceProvider, Task<T>> action)
     {

@@ -41,7 +41,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<LiveUpdates>();
         Services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<LiveUpdates>());
         Services.AddSingleton<ModelChecksums>();
-        Services.AddSingleton<ModelCatalog>();
+        Services.AddSingleton<ModelsFolder>();
         Services.AddSingleton<RunQueries>();
         Services.AddScoped<CurrentUser>();
         Services.AddScoped<Operations>();

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using Bunit;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Web.Components.Pages.Explain;
@@ -50,8 +51,8 @@ public sealed class ComponentTests : ComponentTestContext
     [Fact]
     public void Heatmaps_are_shown_as_urls_to_the_file_endpoint_clip_beside_surgery_never_inline_data()
     {
-        var plain = new FileView(Guid.NewGuid(), "plain_cat.png", "heatmap", "plain", "cat", "/api/files/1", "/api/files/1?download=true");
-        var surgery = new FileView(Guid.NewGuid(), "cs_cat.png", "heatmap", "cs", "cat", "/api/files/2", "/api/files/2?download=true");
+        var plain = new FileView(Guid.NewGuid(), "plain_cat.png", "heatmap", MapMethod.Plain, "cat", "/api/files/1", "/api/files/1?download=true");
+        var surgery = new FileView(Guid.NewGuid(), "cs_cat.png", "heatmap", MapMethod.Surgery, "cat", "/api/files/2", "/api/files/2?download=true");
         var run = Run(Image("cat.png", "Done", null, surgery, plain));
 
         var gallery = Render<RunGallery>(p => p.Add(g => g.Run, run).Add(g => g.Opacity, 0.4));

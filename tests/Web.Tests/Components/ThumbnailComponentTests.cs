@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Methods;
 using Bunit;
 using ClipSurgeryWeb.Engine.Tests.Support;
 using ClipSurgeryWeb.Data;
@@ -38,7 +39,7 @@ public sealed class ThumbnailComponentTests : ComponentTestContext
     public void A_runs_images_and_the_base_under_each_heatmap_are_thumbnails_not_originals()
     {
         var imageId = Guid.NewGuid();
-        var heatmap = new FileView(Guid.NewGuid(), "cs_cat.png", "heatmap", "cs", "cat", "/api/files/1", "/api/files/1?download=true");
+        var heatmap = new FileView(Guid.NewGuid(), "cs_cat.png", "heatmap", MapMethod.Surgery, "cat", "/api/files/1", "/api/files/1?download=true");
         var image = new RunImageView(Guid.NewGuid(), imageId, "cat.png", Urls.Image(imageId), "Done", null, 1, null, null, null, [heatmap], []);
         var run = new RunView(Guid.NewGuid(), "Explain", "Succeeded", "member-1", "member@example.com", true, DateTime.UtcNow, DateTime.UtcNow,
             DateTime.UtcNow, null, new RunSettings { ModelName = "clip_only_jit" }, null, null, [image]);

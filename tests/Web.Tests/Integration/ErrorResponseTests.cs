@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Pipeline;
+using ClipSurgeryWeb.Engine.Checkpoints;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
@@ -103,14 +105,7 @@ public sealed class ErrorResponseTests : IDisposable
 
         public IReadOnlyList<string> OfficialSamModels => ["vit_b"];
 
-        public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct) =>
-            throw new InvalidOperationException(Secret);
-
-        public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct) =>
-            throw new InvalidOperationException(Secret);
-
-        public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct) =>
-            throw new InvalidOperationException(Secret);
+        public IClipPipeline Pipeline(EngineModels models) => throw new InvalidOperationException(Secret);
     }
 
     /// <summary>Every log line with its exception, as the server's log would have it.</summary>

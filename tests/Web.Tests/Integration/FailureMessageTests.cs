@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Pipeline;
+using ClipSurgeryWeb.Engine.Checkpoints;
 using System.Text.Json;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Tests.Fakes;
@@ -38,7 +40,7 @@ public sealed class FailureMessageTests : IDisposable
             "result path too long" => new PathTooLongException(
                 $"The path '{Path.Combine(outputDir, $".cs_{new string('a', 500)}.png.tmp-{Guid.NewGuid():N}")}' is too long, or a component of the specified path is too long."),
             "image path" => new EngineInputException(imagePath, "damaged image data (bad Huffman code)"),
-            _ => new EngineInputException(spec.ModelPath, "not a CLIP checkpoint"),
+            _ => new EngineInputException(spec.ClipModelPath, "not a CLIP checkpoint"),
         };
         using var client = await AppClient.LoginAsync(_factory);
         var image = await client.UploadImageAsync("holiday.png");
@@ -67,7 +69,7 @@ public sealed class FailureMessageTests : IDisposable
     {
         private readonly FakeClipEngine _fake = new();
 
-        public Func<ExplainSpec, string, string, Exception>? Failure { get; set; }
+        public Func<EngineModels, string, string, Exception>? Failure { get; set; }
 
         public IReadOnlyList<string> OfficialClipModels => _fake.OfficialClipModels;
 
@@ -80,13 +82,20 @@ public sealed class FailureMessageTests : IDisposable
         public void Download(string officialName, string modelsDir, IProgress<DownloadProgress> progress, CancellationToken ct) =>
             _fake.Download(officialName, modelsDir, progress, ct);
 
-        public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct) =>
-            throw Failure!(spec, imagePath, outputDir);
+        public IClipPipeline Pipeline(EngineModels models) => new Failing(this, models, _fake.Pipeline(models));
 
-        public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct) =>
-            _fake.Opinions(spec, imagePath, outputDir, onProgress, ct);
+        /// <summary>Explain fails every image as <see cref="Failure"/> says; the rest is the fake's.</summary>
+        private sealed class Failing(FailingEngine engine, EngineModels models, IClipPipeline fake) : IClipPipeline
+        {
+            public void Explain(ExplainImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+            {
+                foreach (var image in request.Images)
+                    sink(new ImageFailed(image.Key, engine.Failure!(models, image.Path, image.OutputDir)));
+            }
 
-        public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct) =>
-            _fake.Segment(spec, imagePath, outputDir, onFile, ct);
+            public void Segment(SegmentImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct) => fake.Segment(request, sink, ct);
+
+            public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct) => fake.Opinions(request, sink, ct);
+        }
     }
 }

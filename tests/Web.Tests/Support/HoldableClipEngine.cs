@@ -1,3 +1,5 @@
+using ClipSurgeryWeb.Engine.Pipeline;
+using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Jobs.Engine;
 
 namespace ClipSurgeryWeb.Web.Tests.Support;
@@ -21,22 +23,36 @@ public sealed class HoldableClipEngine(IClipEngine inner) : IClipEngine, IDispos
     public void Download(string officialName, string modelsDir, IProgress<DownloadProgress> progress, CancellationToken ct) =>
         inner.Download(officialName, modelsDir, progress, ct);
 
-    public void Explain(ExplainSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
-    {
-        Starting?.Invoke("explain", imagePath, ct);
-        inner.Explain(spec, imagePath, outputDir, onFile, ct);
-    }
+    public int ImageBatchSize => inner.ImageBatchSize;
 
-    public OpinionOutcome Opinions(OpinionSpec spec, string imagePath, string outputDir, Action<OpinionProgress> onProgress, CancellationToken ct)
-    {
-        Starting?.Invoke("opinions", imagePath, ct);
-        return inner.Opinions(spec, imagePath, outputDir, onProgress, ct);
-    }
+    public IClipPipeline Pipeline(EngineModels models) => new Holding(this, inner.Pipeline(models));
 
-    public void Segment(SegmentSpec spec, string imagePath, string outputDir, Action<string> onFile, CancellationToken ct)
+    /// <summary>Calls <see cref="Starting"/> with each image of a call before passing the call on.</summary>
+    private sealed class Holding(HoldableClipEngine engine, IClipPipeline inner) : IClipPipeline
     {
-        Starting?.Invoke("segment", imagePath, ct);
-        inner.Segment(spec, imagePath, outputDir, onFile, ct);
+        public void Explain(ExplainImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            Start("explain", request.Images, ct);
+            inner.Explain(request, sink, ct);
+        }
+
+        public void Segment(SegmentImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            Start("segment", request.Images, ct);
+            inner.Segment(request, sink, ct);
+        }
+
+        public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            Start("opinions", request.Images, ct);
+            inner.Opinions(request, sink, ct);
+        }
+
+        private void Start(string method, IReadOnlyList<PipelineImage> images, CancellationToken ct)
+        {
+            foreach (var image in images)
+                engine.Starting?.Invoke(method, image.Path, ct);
+        }
     }
 
     public void Dispose() => (inner as IDisposable)?.Dispose();

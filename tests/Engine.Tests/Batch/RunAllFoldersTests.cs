@@ -7,14 +7,14 @@ using SixLabors.ImageSharp;
 namespace ClipSurgeryWeb.Engine.Tests.Batch;
 
 /// <summary>runall per image on the tiny fixtures: opinions → maps → SAM masks → index.json, idempotent and resumable.</summary>
-public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<RunAllFixture>, IDisposable
+public sealed class RunAllFoldersTests(RunAllFixture fixture) : IClassFixture<RunAllFixture>, IDisposable
 {
     private readonly TempFolder temp = new("runall-");
 
     /// <summary>Tokens of the first samples count twice, so a minimum of 2 always draws some targets with 3 samples.</summary>
     private static RunAllSettings Settings(long seed = 7, int minFrequency = 2) => new(SmallOpinions.Settings(seed), minFrequency);
 
-    private RunAllPipeline Pipeline(bool sam = true) =>
+    private RunAllFolders Pipeline(bool sam = true) =>
         new(fixture.Explainer, fixture.Tokenizer, "tiny-vit", sam ? fixture.Sam : null);
 
     private string Out => temp["out"];
@@ -28,8 +28,8 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
 
         Assert.False(outcome.Skipped);
         Assert.Equal(folder, outcome.Folder);
-        Assert.Equal(JsonFile.Serialize(index), JsonFile.Serialize(RunAllPipeline.FinishedIndex(folder)));
-        var onDisk = Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n != RunAllPipeline.IndexFile).Order();
+        Assert.Equal(JsonFile.Serialize(index), JsonFile.Serialize(RunAllFolders.FinishedIndex(folder)));
+        var onDisk = Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => n != RunAllFolders.IndexFile).Order();
         Assert.Equal(onDisk, index.Files.Select(f => f.Path).Order());
 
         var table = OpinionFiles.ReadTokens(folder);
@@ -41,7 +41,7 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
 
         foreach (var target in index.Targets)
         {
-            var files = index.Files.Where(f => f.Target == target).ToDictionary(f => f.Mode ?? f.Kind);
+            var files = index.Files.Where(f => f.Target == target).ToDictionary(f => f.Mode?.Name ?? f.Kind);
             Assert.Equal(224, files["cs"].Resolution);
             Assert.Equal(224, files["plain"].Resolution);
             Assert.Equal(512, files["single"].Resolution);
@@ -61,10 +61,10 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
         Assert.False(Pipeline(sam: false).Process(image, Out, Settings()).Skipped);
         Assert.True(Pipeline(sam: false).Process(image, Out, Settings()).Skipped);
 
-        var other = new RunAllPipeline(fixture.Explainer, fixture.Tokenizer, "another-model", null).Process(image, Out, Settings());
+        var other = new RunAllFolders(fixture.Explainer, fixture.Tokenizer, "another-model", null).Process(image, Out, Settings());
 
         Assert.False(other.Skipped);
-        Assert.Equal("another-model", RunAllPipeline.FinishedIndex(Path.Combine(Out, "bwcat_dog"))!.Model);
+        Assert.Equal("another-model", RunAllFolders.FinishedIndex(Path.Combine(Out, "bwcat_dog"))!.Model);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
         Assert.Equal(first.Index.Finished, again[0].Index.Finished);
         Assert.False(again[1].Skipped);
         Assert.Equal(12, steps);   // only the unfinished image ran
-        Assert.NotNull(RunAllPipeline.FinishedIndex(Path.Combine(Out, "bwcat_dog")));
+        Assert.NotNull(RunAllFolders.FinishedIndex(Path.Combine(Out, "bwcat_dog")));
     }
 
     [Fact]
@@ -126,8 +126,8 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
         foreach (var name in new[] { "b.PNG", "a.jpg", "notes.txt", ".hidden.png", "scan.tiff", "c.tif" })
             File.WriteAllText(Path.Combine(input, name), "");
 
-        Assert.Equal(["a.jpg", "b.PNG"], RunAllPipeline.ImagesIn(input).Select(Path.GetFileName));
-        Assert.Throws<EngineInputException>(() => RunAllPipeline.ImagesIn(temp["missing"]));
+        Assert.Equal(["a.jpg", "b.PNG"], RunAllFolders.ImagesIn(input).Select(Path.GetFileName));
+        Assert.Throws<EngineInputException>(() => RunAllFolders.ImagesIn(temp["missing"]));
     }
 
     [Fact]
@@ -135,9 +135,9 @@ public sealed class RunAllPipelineTests(RunAllFixture fixture) : IClassFixture<R
     {
         Pipeline(sam: false).Process(Shared.Image("bwcat_cat.png"), Out, Settings(minFrequency: 1000));
 
-        var records = RunAllPipeline.WriteRecords(Out);
+        var records = RunAllFolders.WriteRecords(Out);
 
-        Assert.Equal(WordRecords.ToText(WordRecords.FromFolder(Out)), File.ReadAllText(Path.Combine(Out, RunAllPipeline.RecordsFile)));
+        Assert.Equal(WordRecords.ToText(WordRecords.FromFolder(Out)), File.ReadAllText(Path.Combine(Out, RunAllFolders.RecordsFile)));
         Assert.All(records, r => Assert.True(r.Length > WordRecords.MinLength));
     }
 

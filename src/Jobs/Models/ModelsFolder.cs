@@ -13,7 +13,7 @@ namespace ClipSurgeryWeb.Jobs.Models;
 /// folder changes; checksums come from <see cref="ModelChecksums"/>, computed in the background, so listing never waits
 /// for a multi-GB file to be hashed.
 /// </summary>
-public sealed class ModelCatalog(IClipEngine engine, FileStore files, IJobEvents events, ModelChecksums checksums)
+public sealed class ModelsFolder(IClipEngine engine, FileStore files, IJobEvents events, ModelChecksums checksums)
 {
     private const string Incoming = ".incoming";
     private readonly Lock _gate = new();

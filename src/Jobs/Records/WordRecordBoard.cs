@@ -11,7 +11,7 @@ namespace ClipSurgeryWeb.Jobs.Records;
 /// runs they may see (shared ones and their own; admins all): a record names its image and run, so a private run's
 /// words stay private.
 /// </summary>
-public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
+public sealed class WordRecordBoard(ClipSurgeryDb db, IJobEvents events)
 {
     /// <summary>Words must be longer than this.</summary>
     public const int MinLength = ClipSurgeryWeb.Engine.Opinions.WordRecords.MinLength;
@@ -22,7 +22,7 @@ public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
     /// </summary>
     public static int Length(string word) => ClipSurgeryWeb.Engine.Opinions.WordRecords.Length(word);
 
-    public async Task<IReadOnlyList<WordRecord>> ListAsync(Requester who, string? search = null, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StoredWordRecord>> ListAsync(Requester who, string? search = null, CancellationToken ct = default)
     {
         // Rows stored before lengths were counted in code points hold UTF-16 lengths (never shorter): Rank counts again.
         var query = db.Words.AsNoTracking().Where(w => w.Length > MinLength);
@@ -51,11 +51,11 @@ public sealed class WordRecords(ClipSurgeryDb db, IJobEvents events)
     public void Announce(JobRun run, IReadOnlyList<string> words) =>
         events.Publish(JobEvent.For(run, JobEventKind.RecordsChanged) with { Message = string.Join(' ', words) });
 
-    public static IReadOnlyList<WordRecord> Rank(IEnumerable<OpinionWord> words) =>
+    public static IReadOnlyList<StoredWordRecord> Rank(IEnumerable<OpinionWord> words) =>
         words.Where(w => Length(w.Word) > MinLength)
             .GroupBy(w => w.Word, StringComparer.Ordinal)
             .Select(g => g.OrderBy(w => w.FoundAt).ThenBy(w => w.Id).First())
-            .Select(w => new WordRecord(w.Word, Length(w.Word), w.ImageId, w.RunId, w.ModelName, w.OwnerName, w.FoundAt))
+            .Select(w => new StoredWordRecord(w.Word, Length(w.Word), w.ImageId, w.RunId, w.ModelName, w.OwnerName, w.FoundAt))
             .OrderByDescending(r => r.Length)
             .ThenBy(r => r.Word, StringComparer.Ordinal)
             .ToList();

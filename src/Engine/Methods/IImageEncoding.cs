@@ -1,0 +1,20 @@
+using ClipSurgeryWeb.Engine.Models;
+using static TorchSharp.torch;
+
+namespace ClipSurgeryWeb.Engine.Methods;
+
+/// <summary>
+/// One pass of the image encoder that map methods read: the explainer runs each distinct encoding once per batch and
+/// hands every method its own (so Surgery and single-label Surgery share one Surgery pass).
+/// </summary>
+public interface IImageEncoding
+{
+    /// <summary>A stable name, for messages.</summary>
+    string Name { get; }
+
+    /// <summary>The input resolution this encoding runs at when <paramref name="requested"/> is asked for.</summary>
+    int Resolution(ClipModel model, int requested);
+
+    /// <summary>Encodes a batch: <c>[b, 3, R, R]</c> → raw token features <c>[b, 1+N, D]</c>.</summary>
+    Tensor Encode(ClipModel model, Tensor images);
+}

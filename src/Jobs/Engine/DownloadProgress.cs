@@ -1,3 +1,0 @@
-namespace ClipSurgeryWeb.Jobs.Engine;
-
-public sealed record DownloadProgress(long BytesDone, long? BytesTotal);

@@ -1,3 +1,0 @@
-namespace ClipSurgeryWeb.Jobs.Engine;
-
-public sealed record TokenCount(string Token, int Frequency);

@@ -1,0 +1,21 @@
+using ClipSurgeryWeb.Engine.Pipeline;
+
+namespace ClipSurgeryWeb.Jobs.Running;
+
+/// <summary>The words stored in <see cref="Data.ResultFile.Kind"/>, from the engine event that announced the file.</summary>
+public static class ResultKinds
+{
+    public const string Heatmap = "heatmap";
+    public const string Mask = "mask";
+    public const string Overlay = "overlay";
+
+    public static string Of(OutputKind kind) => kind switch
+    {
+        OutputKind.Maps => "maps",
+        OutputKind.Masks => "masks",
+        OutputKind.Tokens => "tokens",
+        OutputKind.Words => "words",
+        OutputKind.OpinionInfo => "opinion",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
