@@ -23,7 +23,7 @@ public static class LegacyAppDatabase
     public const string UserEmail = "old-admin@example.com";
     public const string UserName = "old-admin@example.com";
     public const string RoleId = "2f1d3b5a-6c7e-4f80-9a1b-2c3d4e5f6a7b";
-    public const string RoleName = "admin";
+    public const string RoleName = "Admin";
     public const string ImageFileName = "cat on a mat.png";
     public const string ResultFileName = "cs_cat.png";
     public const string Token = "cat";
