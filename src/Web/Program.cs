@@ -12,6 +12,7 @@ builder.AddClipSurgeryIdentity();
 builder.AddLiveUpdates();
 builder.AddJobs();
 builder.AddClipSurgeryUi();
+builder.AddClipSurgeryHealthChecks().AddAccountsHealthCheck();
 
 var app = builder.Build();
 if (!app.LogEngineStartup())

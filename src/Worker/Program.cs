@@ -7,6 +7,9 @@ var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddClipSurgeryData();
 builder.AddJobs();
+// No HTTP server here: the worker logs what /readyz would answer once started (README, Health checks).
+builder.AddClipSurgeryHealthChecks();
+builder.LogReadiness();
 
 var host = builder.Build();
 if (!host.LogEngineStartup())
