@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Hosting.Extensions;
+using ClipSurgeryWeb.Hosting.Http;
 using ClipSurgeryWeb.Jobs.Extensions;
 using ClipSurgeryWeb.Web.Extensions;
 
@@ -11,6 +12,7 @@ builder.AddClipSurgeryData();
 builder.AddClipSurgeryIdentity();
 builder.AddLiveUpdates();
 builder.AddJobs();
+builder.Services.AddDownloadHttp();
 builder.AddClipSurgeryUi();
 builder.AddClipSurgeryHealthChecks().AddAccountsHealthCheck();
 

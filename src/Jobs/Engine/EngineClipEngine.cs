@@ -7,6 +7,7 @@ using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Opinions;
 using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Engine.Tokenization;
+using ClipSurgeryWeb.Hosting.Http;
 using Microsoft.Extensions.Logging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -20,8 +21,11 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// in fp32 loads it again) and one SAM model (always fp32) stay loaded between calls (the "gpu" queue has one worker,
 /// so consecutive images of a run reuse them); numeric calls are serialised, as the device holds one model at a time. Checkpoint inspection is cached per (path, size, modification time).
 /// </summary>
-public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<EngineClipEngine>? logger = null) : IClipEngine, IDisposable
+public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<EngineClipEngine>? logger = null, HttpClient? downloads = null)
+    : IClipEngine, IDisposable
 {
+    /// <summary>Downloads (checkpoints, the vocabulary): the host's resilient client (<see cref="DownloadHttp"/>), or one like it.</summary>
+    private readonly HttpClient http = downloads ?? DownloadHttp.Create();
 
     private readonly Lock gate = new();
     private readonly ConcurrentDictionary<(string Path, long Length, DateTime Modified), InstalledModel> inspected = new();
@@ -99,7 +103,6 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
     {
         var official = ModelCatalog.FindClip(officialName) ?? ModelCatalog.FindSam(officialName)
             ?? throw new EngineInputException(officialName, $"not an official model ({string.Join(", ", OfficialClipModels.Concat(OfficialSamModels))})");
-        using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
         var relay = new SynchronousProgress<EngineDownloadProgress>(p => progress.Report(new DownloadProgress(p.BytesDone, p.BytesTotal)));
         new ModelDownloader(http).DownloadAsync(official, modelsDir, relay, ct).GetAwaiter().GetResult();
     }
@@ -262,7 +265,6 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             if (Path.GetFileName(path) != ModelCatalog.Vocabulary.FileName)
                 throw new EngineInputException(path, "vocabulary file not found");
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             try
             {
                 path = new ModelResolver(folder, new ModelDownloader(http)).ResolveVocabularyAsync(null, null, ct).GetAwaiter().GetResult();
