@@ -40,10 +40,13 @@ public static class HealthExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapClipSurgeryHealthChecks(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/healthz", Options(HealthTags.Live)).AllowAnonymous();
-        endpoints.MapHealthChecks("/readyz", Options(HealthTags.Ready)).AllowAnonymous();
+        // GET and HEAD only: they change nothing, so they need no anti-forgery token (AntiforgeryTests lists the others).
+        endpoints.MapHealthChecks("/healthz", Options(HealthTags.Live)).AllowAnonymous().WithMetadata(ReadOnly);
+        endpoints.MapHealthChecks("/readyz", Options(HealthTags.Ready)).AllowAnonymous().WithMetadata(ReadOnly);
         return endpoints;
     }
+
+    private static readonly HttpMethodMetadata ReadOnly = new([HttpMethods.Get, HttpMethods.Head]);
 
     private static HealthCheckOptions Options(string tag) => new()
     {

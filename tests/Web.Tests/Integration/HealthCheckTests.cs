@@ -27,6 +27,10 @@ public sealed class HealthCheckTests
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal("Healthy", body.GetProperty("status").GetString());
             Assert.Equal("self", Assert.Single(Checks(body)).Name);
+            // Read-only: nothing but GET and HEAD reaches the check (a POST gets what any unknown route gets: the login page).
+            using var post = await anonymous.Http.PostAsync("/healthz", null);
+            Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
+            Assert.DoesNotContain("\"checks\"", await post.Content.ReadAsStringAsync());
         }
         finally
         {
