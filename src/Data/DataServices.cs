@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Data.Providers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipSurgeryWeb.Data;
@@ -31,7 +32,13 @@ public static class DataServices
     private static IServiceCollection AddProviderDb<TDb>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
         where TDb : ClipSurgeryDb
     {
-        services.AddDbContextFactory<TDb>(configure);
+        // ConfigureDbContext<ClipSurgeryDb> (a host's or a test's interceptors, logging) applies to the provider's subclass too.
+        services.AddDbContextFactory<TDb>((sp, o) =>
+        {
+            configure(o);
+            foreach (var more in sp.GetServices<IDbContextOptionsConfiguration<ClipSurgeryDb>>())
+                more.Configure(sp, o);
+        });
         services.AddSingleton<IDbContextFactory<ClipSurgeryDb>>(sp => new ProviderDbFactory<TDb>(sp.GetRequiredService<IDbContextFactory<TDb>>()));
         services.AddScoped<ClipSurgeryDb>(sp => sp.GetRequiredService<TDb>());
         return services;

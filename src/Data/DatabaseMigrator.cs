@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace ClipSurgeryWeb.Data;
@@ -16,7 +17,9 @@ public static class DatabaseMigrator
     public static async Task MigrateAsync(DbContext db, string markerTable, CancellationToken ct = default)
     {
         var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(ct) && await TableExistsAsync(db, markerTable, ct))
+        // The history table is looked up by name: Npgsql's IHistoryRepository.ExistsAsync answers true on a database that
+        // has other tables but no history (seen with Npgsql 10.0.3; PostgresMigrationTests), which would re-create them.
+        if (!await TableExistsAsync(db, HistoryTable(db), ct) && await TableExistsAsync(db, markerTable, ct))
         {
             var first = db.Database.GetMigrations().First();
             await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), ct);
@@ -28,6 +31,11 @@ public static class DatabaseMigrator
     /// <summary>The migrations the database lacks (empty when it is up to date).</summary>
     public static async Task<IReadOnlyList<string>> PendingAsync(DbContext db, CancellationToken ct = default) =>
         [.. await db.Database.GetPendingMigrationsAsync(ct)];
+
+    /// <summary>The context's migrations history table (<c>MigrationsHistoryTable</c> in its options, else EF's default).</summary>
+    private static string HistoryTable(DbContext db) =>
+        db.GetService<IDbContextOptions>().Extensions.OfType<RelationalOptionsExtension>().FirstOrDefault()?.MigrationsHistoryTableName
+        ?? HistoryRepository.DefaultTableName;
 
     private static async Task<bool> TableExistsAsync(DbContext db, string table, CancellationToken ct)
     {

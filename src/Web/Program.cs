@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Hosting.Extensions;
+using ClipSurgeryWeb.Hosting.Http;
 using ClipSurgeryWeb.Jobs.Extensions;
 using ClipSurgeryWeb.Web.Extensions;
 
@@ -11,7 +12,9 @@ builder.AddClipSurgeryData();
 builder.AddClipSurgeryIdentity();
 builder.AddLiveUpdates();
 builder.AddJobs();
+builder.Services.AddDownloadHttp();
 builder.AddClipSurgeryUi();
+builder.AddClipSurgeryHealthChecks().AddAccountsHealthCheck();
 
 var app = builder.Build();
 if (!app.LogEngineStartup())

@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Hosting.Extensions;
+using ClipSurgeryWeb.Hosting.Http;
 using ClipSurgeryWeb.Jobs.Extensions;
 
 // A Hangfire worker for another machine: same jobs, same PostgreSQL (ClipSurgery:Database=PostgreSql), no pages.
@@ -7,6 +8,10 @@ var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddClipSurgeryData();
 builder.AddJobs();
+builder.Services.AddDownloadHttp();
+// No HTTP server here: the worker logs what /readyz would answer once started (README, Health checks).
+builder.AddClipSurgeryHealthChecks();
+builder.LogReadiness();
 
 var host = builder.Build();
 if (!host.LogEngineStartup())

@@ -53,7 +53,7 @@ public static class SegmentCommand
                 var device = ComputeDevice.Resolve(preference);
                 if (pointText is not null)
                     EngineSetup.Announce(reporter, new EngineOptions(preference) { Precision = Precision.Fp32 });   // SAM alone: always fp32 (with --targets the CLIP load announces)
-                using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
+                using var http = Http.DownloadClient.Create();
                 var resolver = new ModelResolver(parse.GetValue(setup.ModelsDir)!, new ModelDownloader(http));
                 var samPath = await EngineSetup.WithRemedy(() => resolver.ResolveSamAsync(parse.GetValue(sam)!, parse.GetValue(setup.AcceptFineTune), reporter.Downloads(), ct));
                 using var picture = ImageLoader.Load(path, new ImageLimits(parse.GetValue(maxPixels)));

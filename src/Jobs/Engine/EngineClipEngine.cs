@@ -6,6 +6,7 @@ using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Engine.Tokenization;
+using ClipSurgeryWeb.Hosting.Http;
 using Microsoft.Extensions.Logging;
 
 namespace ClipSurgeryWeb.Jobs.Engine;
@@ -15,8 +16,11 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// in fp32 loads it again) and one SAM model (always fp32) stay loaded between calls (the "gpu" queue has one worker,
 /// so consecutive images of a run reuse them); numeric calls are serialised, as the device holds one model at a time. No result is kept between calls: each call's request holds all it needs. Checkpoint inspection is cached per (path, size, modification time).
 /// </summary>
-public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<EngineClipEngine>? logger = null) : IClipEngine, IDisposable
+public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<EngineClipEngine>? logger = null, HttpClient? downloads = null)
+    : IClipEngine, IDisposable
 {
+    /// <summary>Downloads (checkpoints, the vocabulary): the host's resilient client (<see cref="DownloadHttp"/>), or one like it.</summary>
+    private readonly HttpClient http = downloads ?? DownloadHttp.Create();
 
     private readonly Lock gate = new();
     private readonly ILogger<EngineClipEngine>? log = logger;
@@ -89,7 +93,6 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
     {
         var official = ModelCatalog.FindClip(officialName) ?? ModelCatalog.FindSam(officialName)
             ?? throw new EngineInputException(officialName, $"not an official model ({string.Join(", ", OfficialClipModels.Concat(OfficialSamModels))})");
-        using var http = new HttpClient { Timeout = TimeSpan.FromHours(2) };
         new ModelDownloader(http).DownloadAsync(official, modelsDir, progress, ct).GetAwaiter().GetResult();
     }
 
@@ -193,7 +196,6 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             if (Path.GetFileName(path) != ModelCatalog.Vocabulary.FileName)
                 throw new EngineInputException(path, "vocabulary file not found");
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
             try
             {
                 path = new ModelResolver(folder, new ModelDownloader(http)).ResolveVocabularyAsync(null, null, ct).GetAwaiter().GetResult();

@@ -61,5 +61,5 @@ public sealed record JobEvent
     /// follows the run's visibility (shared: the team; private: its owner and admins).
     /// </summary>
     public bool IsVisibleTo(string userId, bool isAdmin) =>
-        Kind is JobEventKind.ModelsChanged || Shared || isAdmin || OwnerId == userId;
+        Kind is JobEventKind.ModelsChanged || ClipSurgeryWeb.Data.Visibility.RunVisibility.Allows(Shared, OwnerId, userId, isAdmin);
 }

@@ -27,7 +27,10 @@ public sealed class WordRecordBoard(ClipSurgeryDb db, IJobEvents events)
         // Rows stored before lengths were counted in code points hold UTF-16 lengths (never shorter): Rank counts again.
         var query = db.Words.AsNoTracking().Where(w => w.Length > MinLength);
         if (!who.IsAdmin)
-            query = query.Where(w => db.Runs.Any(r => r.Id == w.RunId && (r.Shared || r.OwnerId == who.UserId)));
+        {
+            var visibleRuns = db.Runs.VisibleTo(who).Select(r => r.Id);
+            query = query.Where(w => visibleRuns.Contains(w.RunId));
+        }
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim().ToLowerInvariant();

@@ -1,20 +1,22 @@
 using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Data.Visibility;
 
 namespace ClipSurgeryWeb.Jobs.Running;
 
-/// <summary>Members see their own runs and the team's shared ones; admins see everything.</summary>
+/// <summary>
+/// <see cref="RunVisibility"/> (the one rule: members see their own runs and the team's shared ones; admins see
+/// everything) for a <see cref="Requester"/>, as the pages, endpoints, launcher and downloads ask it.
+/// </summary>
 public static class Visibility
 {
     public static IQueryable<JobRun> VisibleTo(this IQueryable<JobRun> runs, Requester who) =>
-        who.IsAdmin ? runs : runs.Where(r => r.Shared || r.OwnerId == who.UserId);
+        runs.Where(RunVisibility.For(who.UserId, who.IsAdmin));
 
-    public static bool CanSee(this JobRun run, Requester who) => who.IsAdmin || run.Shared || run.OwnerId == who.UserId;
+    public static bool CanSee(this JobRun run, Requester who) => RunVisibility.Allows(run, who.UserId, who.IsAdmin);
 
-    public static bool CanChange(this JobRun run, Requester who) => who.IsAdmin || run.OwnerId == who.UserId;
+    public static bool CanChange(this JobRun run, Requester who) => RunVisibility.AllowsChange(run, who.UserId, who.IsAdmin);
 
-    /// <summary>An image is visible to its owner, admins, and everyone once it is part of a shared run.</summary>
+    /// <summary>An image is visible to its owner, admins, and everyone who may see a run it is part of.</summary>
     public static bool CanSeeImage(this ClipSurgeryDb db, Guid imageId, Requester who) =>
-        who.IsAdmin
-        || db.Images.Any(i => i.Id == imageId && i.OwnerId == who.UserId)
-        || db.RunImages.Any(ji => ji.ImageId == imageId && (ji.Run!.Shared || ji.Run.OwnerId == who.UserId));
+        RunVisibility.AllowsImage(db, imageId, who.UserId, who.IsAdmin);
 }

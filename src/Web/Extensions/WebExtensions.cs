@@ -1,5 +1,6 @@
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Hosting.Extensions;
+using ClipSurgeryWeb.Hosting.Health;
 using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Web.Data;
 using ClipSurgeryWeb.Jobs.Live;
@@ -74,6 +75,10 @@ public static class WebExtensions
         return builder;
     }
 
+    /// <summary>Readiness also needs the accounts tables (logins) reachable and migrated.</summary>
+    public static IHealthChecksBuilder AddAccountsHealthCheck(this IHealthChecksBuilder health) =>
+        health.AddCheck<DatabaseHealthCheck<AccountsDb>>("accounts", tags: [HealthTags.Ready], timeout: HealthExtensions.CheckTimeout);
+
     /// <summary>Live updates: the hub and the in-process fan-out jobs publish to. Call before AddJobs.</summary>
     public static IHostApplicationBuilder AddLiveUpdates(this IHostApplicationBuilder builder)
     {
@@ -133,6 +138,8 @@ public static class WebExtensions
         app.UseMiddleware<RequestRefusals>();
 
         app.MapStaticAssets().AllowAnonymous();
+        // For load balancers and supervisors: no login, no anti-forgery (GET only).
+        app.MapClipSurgeryHealthChecks();
         // Every endpoint of ours that changes state needs the anti-forgery token (AntiforgeryTests enumerates them).
         var endpoints = app.MapGroup("").RequireAntiforgery();
         endpoints.MapAccountEndpoints();
