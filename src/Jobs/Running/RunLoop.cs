@@ -10,11 +10,16 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// <summary>
 /// The per-image loop every engine job shares. Idempotent: finished and failed images are skipped, so a retried or
 /// resumed run continues where it stopped. A failing image records its reason and the run goes on. A cancelled run
-/// marks what was left as cancelled; a shutdown puts the current image back to pending and lets Hangfire requeue.
+/// marks what was left as cancelled; a shutdown puts the current image back to pending and lets Hangfire requeue it.
+/// Several jobs may run one run at once (helpers on other workers, a job handed out twice): each image is computed by
+/// the one that wins its claim (<see cref="ImageLeases"/>); a job whose remaining images are all held by others waits
+/// for them, taking over a claim that expires (a killed worker), and whoever sees the last image end finishes the run,
+/// once (a conditional update).
 /// </summary>
-public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events, RunCancellations cancellations,
+public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events, ImageLeases leases,
     TimeProvider time, ILogger<RunLoop> log)
 {
+    /// <param name="jobToken">Hangfire's token: the one cancel channel (cancelled on shutdown, and when the run's job is deleted).</param>
     public async Task RunAsync(Guid runId, JobRunKind kind, CancellationToken jobToken, Action<ImageWork> work)
     {
         var run = await db.Runs
@@ -28,41 +33,71 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
         }
         if (run.Kind != kind)
             throw new InvalidOperationException($"run {runId} is a {run.Kind} run, not {kind}");
+        if (run.IsFinished)
+        {
+            // A job delivered again (or a helper started late) after another job ended the run.
+            log.LogInformation("Run {RunId} is already {Status}; nothing to do", runId, run.Status);
+            return;
+        }
         if (run.CancelRequested)
         {
             FinishCancelled(run);
             return;
         }
 
-        var cts = cancellations.Register(runId, jobToken);
-        try
+        MarkRunning(run);
+        var images = run.Images.OrderBy(i => i.Order).ToList();
+        while (true)
         {
-            run.Status = JobRunStatus.Running;
-            run.StartedAt ??= Now;
-            run.FinishedAt = null;
-            SaveAndPublishRun(run);
-
-            var images = run.Images.OrderBy(i => i.Order).ToList();
             foreach (var item in images)
             {
-                if (item.Status is JobImageStatus.Done or JobImageStatus.Failed)
+                if (item.Status is not (JobImageStatus.Pending or JobImageStatus.Running))
+                    continue;
+                // Another job holds it (or finished it meanwhile): leave it to that one, and read how it stands now.
+                var claimed = leases.TryClaim(item.Id);
+                db.Entry(item).Reload();
+                if (!claimed)
                     continue;
                 var completedBefore = images.Count(i => i.Status is JobImageStatus.Done or JobImageStatus.Failed);
                 double Overall(double within) => (completedBefore + within) / images.Count;
-                if (!RunOne(run, item, cts, Overall, work))
+                if (!RunOne(run, item, jobToken, Overall, work))
                     return;
             }
-            Finish(run);
+            var left = leases.Remainder(run.Id);
+            if (left.AllFinished)
+                break;
+            if (!left.AnyClaimable && !await WaitForOthersAsync(run, left, jobToken))
+                return;
+            foreach (var item in images.Where(i => i.Status is JobImageStatus.Pending or JobImageStatus.Running))
+                db.Entry(item).Reload();
         }
-        finally
+        Finish(run);
+    }
+
+    /// <summary>
+    /// Waits while every unfinished image is held by another job, so that an image whose holder died is taken over once
+    /// its lease expires instead of being lost. False when the run was cancelled meanwhile (and is now closed).
+    /// </summary>
+    private async Task<bool> WaitForOthersAsync(JobRun run, RunRemainder left, CancellationToken jobToken)
+    {
+        log.LogInformation("Run {RunId}: {Count} unfinished images are held by other workers; looking again in {Wait}",
+            run.Id, left.HeldByOthers, leases.CheckOthersEvery);
+        try
         {
-            cancellations.Unregister(runId, cts);
-            cts.Dispose();
+            await Task.Delay(leases.CheckOthersEvery, time, jobToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (jobToken.IsCancellationRequested)
+        {
+            if (!IsCancelRequested(run.Id))
+                throw;
+            FinishCancelled(run);
+            return false;
         }
     }
 
     /// <summary>Runs one image; false when the run was cancelled.</summary>
-    private bool RunOne(JobRun run, JobImage item, CancellationTokenSource cts, Func<double, double> overall, Action<ImageWork> work)
+    private bool RunOne(JobRun run, JobImage item, CancellationToken jobToken, Func<double, double> overall, Action<ImageWork> work)
     {
         item.Status = JobImageStatus.Running;
         item.StartedAt = Now;
@@ -76,7 +111,7 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             var swept = InterruptedWrites.SweepFolder(files.ResultDir(run.Id, item.Id));
             if (swept > 0)
                 log.LogInformation("Removed {Count} leftovers of interrupted writes for image {ImageId} of run {RunId}", swept, item.ImageId, run.Id);
-            context = new ImageWork(db, events, time, files, run, item, cts, overall);
+            context = new ImageWork(db, events, time, files, run, item, jobToken, leases, overall);
             context.Report(0, force: true);
             work(context);
             context.AddRemainingFiles();
@@ -84,19 +119,30 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             item.Progress = 1;
             item.FinishedAt = Now;
             db.SaveChanges();
+            leases.Release(item.Id);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (LeaseLostException ex)
+        {
+            // This job stalled past its lease and another took the image over: its outcome is that one's to write.
+            DropUnsavedAdditions();
+            db.Entry(item).Reload();
+            log.LogWarning("Image {ImageId} of run {RunId}: {Reason}; leaving it to the new holder", item.ImageId, run.Id, ex.Message);
+            return true;
+        }
+        catch (OperationCanceledException) when (jobToken.IsCancellationRequested)
         {
             DropUnsavedAdditions();
             if (IsCancelRequested(run.Id))
             {
                 FinishCancelled(run);
+                leases.Release(item.Id);
                 return false;
             }
             // Shutdown: leave the image for the next worker; Hangfire requeues the job. An image already saved as done
             // stays done, or the next worker would redo it.
             db.RunImages.Where(i => i.Id == item.Id && i.Status != JobImageStatus.Done)
                 .ExecuteUpdate(s => s.SetProperty(i => i.Status, JobImageStatus.Pending));
+            leases.Release(item.Id);
             throw;
         }
         catch (Exception ex)
@@ -113,6 +159,7 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             failed.Error = reason;
             failed.FinishedAt = Now;
             db.SaveChanges();
+            leases.Release(item.Id);
             events.Publish(JobEvent.For(run, JobEventKind.ImageProgress) with
             {
                 JobImageId = item.Id,
@@ -138,30 +185,68 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             entry.State = EntityState.Detached;
     }
 
+    /// <summary>Running again (a resumed run clears its end); written only while the run is unfinished.</summary>
+    private void MarkRunning(JobRun run)
+    {
+        var now = Now;
+        db.Runs.Where(r => r.Id == run.Id && (r.Status == JobRunStatus.Queued || r.Status == JobRunStatus.Running))
+            .ExecuteUpdate(s => s.SetProperty(r => r.Status, JobRunStatus.Running)
+                .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)
+                .SetProperty(r => r.FinishedAt, (DateTime?)null));
+        db.Entry(run).Reload();
+        Publish(run);
+    }
+
+    /// <summary>
+    /// Ends the run from its images as the database has them (other jobs may have done some). A conditional update: of
+    /// several jobs seeing the last image end, one ends it and announces it. A run cancelled meanwhile ends cancelled.
+    /// </summary>
     private void Finish(JobRun run)
     {
-        var statuses = run.Images.Select(i => i.Status).ToList();
+        var statuses = db.RunImages.AsNoTracking().Where(i => i.RunId == run.Id).Select(i => i.Status).ToList();
         var done = statuses.Count(s => s == JobImageStatus.Done);
         var failed = statuses.Count(s => s == JobImageStatus.Failed);
-        run.Status = failed == 0 ? JobRunStatus.Succeeded : done > 0 ? JobRunStatus.CompletedWithErrors : JobRunStatus.Failed;
-        run.Error = failed == 0 ? null : $"{failed} of {statuses.Count} images failed";
-        run.FinishedAt = Now;
-        SaveAndPublishRun(run);
+        var status = failed == 0 ? JobRunStatus.Succeeded : done > 0 ? JobRunStatus.CompletedWithErrors : JobRunStatus.Failed;
+        var error = failed == 0 ? null : $"{failed} of {statuses.Count} images failed";
+        var now = Now;
+        var ended = db.Runs.Where(r => r.Id == run.Id && !r.CancelRequested
+                                       && (r.Status == JobRunStatus.Queued || r.Status == JobRunStatus.Running))
+            .ExecuteUpdate(s => s.SetProperty(r => r.Status, status).SetProperty(r => r.Error, error).SetProperty(r => r.FinishedAt, now));
+        if (ended == 0 && IsCancelRequested(run.Id))
+        {
+            FinishCancelled(run);
+            return;
+        }
+        ReloadRun(run);
+        if (ended == 1)
+            Publish(run);
     }
 
+    /// <summary>Marks what was left of the run cancelled and ends it, once (as <see cref="Finish"/>).</summary>
     private void FinishCancelled(JobRun run)
     {
-        foreach (var item in run.Images.Where(i => i.Status is JobImageStatus.Pending or JobImageStatus.Running))
-            item.Status = JobImageStatus.Cancelled;
-        run.Status = JobRunStatus.Cancelled;
-        run.CancelRequested = true;
-        run.FinishedAt = Now;
-        SaveAndPublishRun(run);
+        var now = Now;
+        db.RunImages.Where(i => i.RunId == run.Id && (i.Status == JobImageStatus.Pending || i.Status == JobImageStatus.Running))
+            .ExecuteUpdate(s => s.SetProperty(i => i.Status, JobImageStatus.Cancelled));
+        var ended = db.Runs.Where(r => r.Id == run.Id && r.Status != JobRunStatus.Succeeded && r.Status != JobRunStatus.CompletedWithErrors
+                                       && r.Status != JobRunStatus.Failed && r.Status != JobRunStatus.Cancelled)
+            .ExecuteUpdate(s => s.SetProperty(r => r.Status, JobRunStatus.Cancelled)
+                .SetProperty(r => r.CancelRequested, true)
+                .SetProperty(r => r.FinishedAt, now));
+        ReloadRun(run);
+        if (ended == 1)
+            Publish(run);
     }
 
-    private void SaveAndPublishRun(JobRun run)
+    private void ReloadRun(JobRun run)
     {
-        db.SaveChanges();
+        db.Entry(run).Reload();
+        foreach (var item in run.Images)
+            db.Entry(item).Reload();
+    }
+
+    private void Publish(JobRun run)
+    {
         var statuses = run.Images.Select(i => i.Status).ToList();
         events.Publish(JobEvent.For(run, JobEventKind.RunChanged) with
         {
