@@ -58,6 +58,7 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
                 db.Entry(item).Reload();
                 if (!claimed)
                     continue;
+                log.LogInformation("Image {JobImageId} of run {RunId} claimed by {Holder}", item.Id, run.Id, leases.Holder);
                 var completedBefore = images.Count(i => i.Status is JobImageStatus.Done or JobImageStatus.Failed);
                 double Overall(double within) => (completedBefore + within) / images.Count;
                 if (!RunOne(run, item, jobToken, Overall, work))
@@ -66,6 +67,12 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             var left = leases.Remainder(run.Id);
             if (left.AllFinished)
                 break;
+            if (IsCancelRequested(run.Id))
+            {
+                // Cancelled between images (only the flag reached this job): no claim succeeds any more.
+                FinishCancelled(run);
+                return;
+            }
             if (!left.AnyClaimable && !await WaitForOthersAsync(run, left, jobToken))
                 return;
             foreach (var item in images.Where(i => i.Status is JobImageStatus.Pending or JobImageStatus.Running))
@@ -120,6 +127,7 @@ public sealed class RunLoop(ClipSurgeryDb db, FileStore files, IJobEvents events
             item.FinishedAt = Now;
             db.SaveChanges();
             leases.Release(item.Id);
+            log.LogInformation("Image {JobImageId} of run {RunId} done by {Holder}", item.Id, run.Id, leases.Holder);
         }
         catch (LeaseLostException ex)
         {
