@@ -67,8 +67,9 @@ public sealed class ScaleCluster : IAsyncDisposable
     public string ModelsFolder(string machine, bool withClip = true)
     {
         var dir = Directory.CreateDirectory(Path.Combine(Root, "models-" + machine)).FullName;
-        if (withClip)
-            File.CreateSymbolicLink(Path.Combine(dir, ClipModel + ".pt"), RepoPaths.ClipFixture);
+        var clip = Path.Combine(dir, ClipModel + ".pt");
+        if (withClip && !File.Exists(clip))
+            File.CreateSymbolicLink(clip, RepoPaths.ClipFixture);
         return dir;
     }
 
@@ -123,7 +124,7 @@ public sealed class ScaleCluster : IAsyncDisposable
         await using var exists = new NpgsqlCommand("SELECT to_regclass('hangfire.server') IS NOT NULL", connection);
         if (await exists.ExecuteScalarAsync() is not true)
             return 0;
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM hangfire.server WHERE data LIKE '%\"gpu\"%'", connection);
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM hangfire.server WHERE data::text LIKE '%\"gpu\"%'", connection);
         return Convert.ToInt32(await count.ExecuteScalarAsync());
     }
 
