@@ -13,8 +13,11 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// Turns a member's request into a durable run and a Hangfire job. Everything is checked first, so a refused request
 /// queues nothing and changes nothing; the refusal names the thing and the reason.
 /// </summary>
-public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, JobStorage storage, ModelCatalog models,
-    IJobEvents events, TimeProvider time)
+/// <param name="storage">Hangfire's storage, asked which GPU workers there are (helper jobs) and which of a run's jobs are
+/// running (cancel); always there in the app (AddJobs registers it). Null only where there is no Hangfire at all (the
+/// pages' component tests): no helpers, and cancel deletes the run's own job.</param>
+public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, ModelCatalog models,
+    IJobEvents events, TimeProvider time, JobStorage? storage = null)
 {
     public const int MaxLabels = 200;
     public const int MaxIterations = 5000;
@@ -221,7 +224,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     /// </summary>
     private int HelpersFor(JobRun run)
     {
-        if (run.Kind == JobRunKind.Download)
+        if (run.Kind == JobRunKind.Download || storage is null)
             return 0;
         var unfinished = run.Images.Count(i => i.Status is JobImageStatus.Pending or JobImageStatus.Running);
         var gpuWorkers = storage.GetMonitoringApi().Servers()
@@ -233,6 +236,8 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     /// <summary>The run's jobs being performed now, on any server (its own and its helpers).</summary>
     private IEnumerable<string> RunningJobsOf(JobRun run)
     {
+        if (storage is null)
+            return [];
         var monitoring = storage.GetMonitoringApi();
         var count = (int)Math.Min(int.MaxValue, monitoring.ProcessingCount());
         return monitoring.ProcessingJobs(0, Math.Max(1, count))

@@ -52,9 +52,6 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ExplainState>();
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<Hangfire.IBackgroundJobClient, UnusedJobClient>();
-        // The launcher asks the storage which servers and jobs there are (helpers, cancel): an empty one, never served.
-        Services.AddSingleton<Hangfire.JobStorage>(_ => new Hangfire.Storage.SQLite.SQLiteStorage(Path.Combine(Root, "hangfire.db"),
-            new Hangfire.Storage.SQLite.SQLiteStorageOptions()));
         Services.AddScoped<ClipSurgeryWeb.Jobs.Running.JobLauncher>();
     }
 
