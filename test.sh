@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of ClipSurgeryWeb: ./test.sh [extra dotnet test arguments]
 # Needs the .NET 10 SDK and ../shared beside the repository. Installs what a fresh Debian 12 lacks for the
-# browser tests (Debian's chromium) when run as root or with sudo; Playwright never downloads a browser.
+# browser tests (Debian's chromium) and the scale tests (Debian's postgresql, whose initdb/pg_ctl start a throwaway
+# cluster; no system service) when run as root or with sudo; Playwright never downloads a browser.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,12 @@ if ! command -v chromium >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing Debian's chromium for the browser tests" >&2
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian's postgresql for the scale tests (they start their own throwaway cluster)" >&2
+  $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
 log=$(mktemp)

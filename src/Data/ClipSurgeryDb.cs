@@ -48,6 +48,7 @@ public abstract class ClipSurgeryDb(DbContextOptions options) : DbContext(option
         builder.Entity<JobImage>(e =>
         {
             e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(i => i.ClaimedBy).HasMaxLength(200);
             e.HasOne(i => i.Image).WithMany().HasForeignKey(i => i.ImageId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(i => i.Files).WithOne().HasForeignKey(f => f.JobImageId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(i => i.Tokens).WithOne().HasForeignKey(t => t.JobImageId).OnDelete(DeleteBehavior.Cascade);

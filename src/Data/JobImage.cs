@@ -33,6 +33,15 @@ public sealed class JobImage
 
     public DateTime? FinishedAt { get; set; }
 
+    /// <summary>
+    /// The job execution computing this image now ("machine:process:random", one per job execution), or null. Set and
+    /// cleared only by conditional updates (<c>ImageLeases</c> in Jobs), so that two workers never compute one image.
+    /// </summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>Until when <see cref="ClaimedBy"/> holds the image; renewed while it works, taken over by another after it passes.</summary>
+    public DateTime? LeaseUntil { get; set; }
+
     public List<ResultFile> Files { get; set; } = [];
 
     public List<OpinionToken> Tokens { get; set; } = [];

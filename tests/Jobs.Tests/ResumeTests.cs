@@ -41,6 +41,24 @@ public sealed class ResumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_claims_a_killed_process_left_on_images_are_released_at_start_so_the_resumed_job_redoes_them_at_once()
+    {
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id]);
+        await _host.With(sp => sp.GetRequiredService<ClipSurgeryDb>().RunImages.Where(i => i.RunId == run.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.Status, JobImageStatus.Running)
+            .SetProperty(i => i.ClaimedBy, "killed-process:1:00000000")
+            .SetProperty(i => i.LeaseUntil, DateTime.UtcNow.AddHours(1))));
+
+        await ResumeAsync();
+        Assert.Null((await _host.LoadRunAsync(run.Id)).Images.Single().ClaimedBy);
+        await _host.With(async sp => { await sp.GetRequiredService<Explain.ExplainJob>().RunAsync(run.Id, CancellationToken.None); return 0; });
+
+        Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
+        Assert.Equal(1, _host.Fake.CallsFor("explain", image.Id.ToString("N")));
+    }
+
+    [Fact]
     public async Task A_run_whose_job_is_gone_gets_a_new_job_and_a_cancelled_one_is_closed()
     {
         var image = await _host.UploadAsync();

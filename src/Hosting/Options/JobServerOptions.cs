@@ -22,6 +22,22 @@ public sealed class JobServerOptions
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>
+    /// PostgreSQL only: a fetched job whose server stopped sending heartbeats (a killed or cut-off worker) is handed out
+    /// again after this long. Hangfire.PostgreSql slides it while the job runs, so a job longer than this is not handed
+    /// out twice. Keep it above <see cref="LeaseDuration"/>: the job handed out again then finds the dead worker's image
+    /// lease expired and takes it over.
+    /// </summary>
+    public TimeSpan SlidingInvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a worker's claim on an image holds without renewal (<c>JobImage.LeaseUntil</c>). Renewed every sixth of it
+    /// while the image is worked on (from its progress reports; 20 s by default), so only a worker that stopped (killed,
+    /// cut off, stuck in one engine step longer than this) loses its image to another. Long enough to cover the longest
+    /// step between two progress reports on the slowest machine.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Worker on another machine: the web app's hub URL (e.g. https://web:5001/hubs/live). Progress is sent there
     /// instead of to the local hub.
     /// </summary>

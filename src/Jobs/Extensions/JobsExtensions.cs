@@ -46,7 +46,7 @@ public static class JobsExtensions
         services.AddSingleton<ModelsFolder>();
         services.AddSingleton<ModelChecksums>();
         services.AddHostedService<ModelChecksumWorker>();
-        services.AddSingleton<RunCancellations>();
+        services.AddScoped<ImageLeases>();
         services.AddScoped<RunLoop>();
         services.AddScoped<JobLauncher>();
         services.AddScoped<OpinionStore>();
@@ -85,8 +85,10 @@ public static class JobsExtensions
                     new PostgreSqlStorageOptions
                     {
                         QueuePollInterval = jobs.QueuePollInterval,
+                        // Slid while the job runs, so a long GPU job is not handed out twice; a dead worker's job is
+                        // handed out again after it, and its image claims have expired by then (LeaseDuration is shorter).
                         UseSlidingInvisibilityTimeout = true,
-                        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                        InvisibilityTimeout = jobs.SlidingInvisibilityTimeout,
                         PrepareSchemaIfNecessary = true,
                     });
             }

@@ -20,7 +20,8 @@ public sealed class ImageWork
     private readonly ClipSurgeryDb _db;
     private readonly IJobEvents _events;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _cts;
+    private readonly CancellationToken _token;
+    private readonly ImageLeases _leases;
     private readonly Func<double, double> _overall;
     private DateTimeOffset _lastPublish = DateTimeOffset.MinValue;
     private DateTimeOffset _lastPersist;
@@ -29,12 +30,13 @@ public sealed class ImageWork
     private double _done;
 
     internal ImageWork(ClipSurgeryDb db, IJobEvents events, TimeProvider time, FileStore files, JobRun run, JobImage item,
-        CancellationTokenSource cts, Func<double, double> overall)
+        CancellationToken token, ImageLeases leases, Func<double, double> overall)
     {
         _db = db;
         _events = events;
         _time = time;
-        _cts = cts;
+        _token = token;
+        _leases = leases;
         _overall = overall;
         _lastPersist = time.GetUtcNow();
         Run = run;
@@ -67,8 +69,8 @@ public sealed class ImageWork
     /// <summary>The engine said this image failed.</summary>
     public ImageFailed? Failure { get; private set; }
 
-    /// <summary>Cancelled on shutdown, on the run's cancel, or when the database says the run was cancelled elsewhere.</summary>
-    public CancellationToken Token => _cts.Token;
+    /// <summary>Hangfire's job token: cancelled on shutdown, and when the run is cancelled (its job deleted), on any machine.</summary>
+    public CancellationToken Token => _token;
 
     /// <summary>Stores and publishes what one engine event says about this image.</summary>
     public void Handle(PipelineEvent e)
@@ -159,7 +161,11 @@ public sealed class ImageWork
         Publish(iteration: null, iterations: null);
     }
 
-    /// <summary>Reports progress within the image (0..1); published at most every 200 ms, saved every second.</summary>
+    /// <summary>
+    /// Reports progress within the image (0..1); published at most every 200 ms, saved every second, and this job's lease
+    /// on the image renewed when due (<see cref="ImageLeases.RenewIfDue"/>; throws <see cref="LeaseLostException"/> when
+    /// another worker took it over).
+    /// </summary>
     public void Report(double progress, float? loss = null, string? bestText = null, int? iteration = null, int? iterations = null, bool force = false)
     {
         Item.Progress = Math.Clamp(progress, 0, 1);
@@ -173,15 +179,14 @@ public sealed class ImageWork
         {
             _lastPersist = now;
             _db.SaveChanges();
-            if (_db.Runs.AsNoTracking().Where(r => r.Id == Run.Id).Select(r => r.CancelRequested).FirstOrDefault())
-                _cts.Cancel();
+            _leases.RenewIfDue(Item.Id);
         }
         if (force || now - _lastPublish >= PublishEvery)
         {
             _lastPublish = now;
             Publish(iteration, iterations);
         }
-        _cts.Token.ThrowIfCancellationRequested();
+        _token.ThrowIfCancellationRequested();
     }
 
     private void Publish(int? iteration, int? iterations) =>

@@ -15,8 +15,11 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// Turns a member's request into a durable run and a Hangfire job. Everything is checked first, so a refused request
 /// queues nothing and changes nothing; the refusal names the thing and the reason.
 /// </summary>
-public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, ModelsFolder models, IJobEvents events,
-    RunCancellations cancellations, TimeProvider time)
+/// <param name="storage">Hangfire's storage, asked which GPU workers there are (helper jobs) and which of a run's jobs are
+/// running (cancel); always there in the app (AddJobs registers it). Null only where there is no Hangfire at all (the
+/// pages' component tests): no helpers, and cancel deletes the run's own job.</param>
+public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, ModelsFolder models,
+    IJobEvents events, TimeProvider time, JobStorage? storage = null)
 {
     public const int MaxLabels = 200;
     public const int MaxIterations = 5000;
@@ -110,7 +113,11 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         return Enqueue(run, id => hangfire.Enqueue<DownloadModelJob>(j => j.RunAsync(id, CancellationToken.None)));
     }
 
-    /// <summary>Stops a run: queued work is dropped, running work stops at its next check; finished images stay.</summary>
+    /// <summary>
+    /// Stops a run: queued work is dropped, running work stops at its next check; finished images stay. One channel:
+    /// the flag stops what has not started (a job or an image claim sees it), and deleting the run's Hangfire jobs
+    /// cancels the token of any running one, on whichever worker (Hangfire checks every CancellationCheckInterval).
+    /// </summary>
     public async Task CancelAsync(Requester who, Guid runId, CancellationToken ct = default)
     {
         var run = await RequireChangeableAsync(who, runId, ct);
@@ -125,9 +132,8 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
                 item.Status = JobImageStatus.Cancelled;
         }
         await db.SaveChangesAsync(ct);
-        cancellations.Cancel(runId);
-        if (run.HangfireJobId is not null)
-            hangfire.Delete(run.HangfireJobId);
+        foreach (var jobId in RunningJobsOf(run).Append(run.HangfireJobId).OfType<string>().Distinct())
+            hangfire.Delete(jobId);
         events.Publish(JobEvent.For(run, JobEventKind.RunChanged));
     }
 
@@ -212,6 +218,35 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         return run;
     }
 
+    /// <summary>
+    /// Jobs of the same run beside its own, so that every GPU worker of every machine may share its images (each image
+    /// is claimed by one, <see cref="ImageLeases"/>): one per GPU worker that Hangfire's servers announce beyond the
+    /// first, at most one per image beyond the first. None on one machine with one GPU worker, as before.
+    /// </summary>
+    private int HelpersFor(JobRun run)
+    {
+        if (run.Kind == JobRunKind.Download || storage is null)
+            return 0;
+        var unfinished = run.Images.Count(i => i.Status is JobImageStatus.Pending or JobImageStatus.Running);
+        var gpuWorkers = storage.GetMonitoringApi().Servers()
+            .Where(s => s.Queues.Contains(Queues.Gpu))
+            .Sum(s => s.WorkersCount);
+        return Math.Max(0, Math.Min(gpuWorkers, unfinished) - 1);
+    }
+
+    /// <summary>The run's jobs being performed now, on any server (its own and its helpers).</summary>
+    private IEnumerable<string> RunningJobsOf(JobRun run)
+    {
+        if (storage is null)
+            return [];
+        var monitoring = storage.GetMonitoringApi();
+        var count = (int)Math.Min(int.MaxValue, monitoring.ProcessingCount());
+        return monitoring.ProcessingJobs(0, Math.Max(1, count))
+            .Where(j => j.Value?.Job?.Args is [Guid runId, ..] && runId == run.Id)
+            .Select(j => j.Key)
+            .ToList();
+    }
+
     private JobRun NewRun(Requester who, JobRunKind kind, RunSettings settings, bool shared) => new()
     {
         Id = Guid.NewGuid(),
@@ -227,6 +262,8 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     private JobRun Enqueue(JobRun run, Func<Guid, string> enqueue)
     {
         run.HangfireJobId = enqueue(run.Id);
+        for (var helper = 0; helper < HelpersFor(run); helper++)
+            enqueue(run.Id);
         db.SaveChanges();
         events.Publish(JobEvent.For(run, JobEventKind.RunChanged));
         return run;

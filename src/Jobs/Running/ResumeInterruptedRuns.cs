@@ -16,7 +16,8 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// from before <see cref="FailRunWhenJobGivesUp"/> marked such runs) is marked Failed so it can be retried. Jobs are
 /// idempotent, so a duplicate is harmless. Registered before the Hangfire server so it runs before any worker fetches.
 /// First it sweeps what the killed process left half-written (<see cref="InterruptedWrites"/>): temporary files of
-/// results and thumbnails, unfinished uploads. This process is then the only one writing in the data folder.
+/// results and thumbnails, unfinished uploads. This process is then the only one writing in the data folder. The killed
+/// process's image claims are released too (<see cref="ImageLeases"/>), so its images are redone at once.
 /// </summary>
 public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorage storage, ILogger<ResumeInterruptedRuns> log) : IHostedService
 {
@@ -29,6 +30,12 @@ public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorag
         var swept = InterruptedWrites.SweepDataFolder(files) + InterruptedWrites.SweepOrphans(files, imageIds);
         if (swept > 0)
             log.LogInformation("Removed {Count} leftovers of interrupted writes from the data folder", swept);
+        // The killed process's claims on images (ImageLeases) die with it: no other process works on this database, so
+        // they are released now instead of blocking the resumed job until they expire.
+        var released = await db.RunImages.Where(i => i.ClaimedBy != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ClaimedBy, (string?)null).SetProperty(i => i.LeaseUntil, (DateTime?)null), cancellationToken);
+        if (released > 0)
+            log.LogInformation("Released {Count} image claims of the previous process", released);
         var client = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var launcher = scope.ServiceProvider.GetRequiredService<JobLauncher>();
         var events = scope.ServiceProvider.GetRequiredService<Live.IJobEvents>();

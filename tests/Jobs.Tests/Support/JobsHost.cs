@@ -17,7 +17,8 @@ namespace ClipSurgeryWeb.Jobs.Tests.Support;
 /// <summary>
 /// The jobs' services on real storage (SQLite files in a temporary folder) with no Hangfire server: tests call the jobs'
 /// RunAsync directly. The engine is <see cref="FakeClipEngine"/>; give another <see cref="IClipEngine"/> to run the
-/// same tests on the real engine.
+/// same tests on the real engine. With <c>runServer</c>, a real in-process Hangfire server performs what the launcher
+/// enqueues (for what only Hangfire does: its job token, redelivery).
 /// </summary>
 public sealed class JobsHost : IAsyncDisposable
 {
@@ -26,7 +27,9 @@ public sealed class JobsHost : IAsyncDisposable
     private readonly IHost _host;
 
     /// <param name="time">The clock every service reads (a FakeTimeProvider moves only when the test says); the system's by default.</param>
-    public JobsHost(IClipEngine? engine = null, TimeProvider? time = null)
+    /// <param name="settings">More configuration (e.g. "ClipSurgery:Jobs:InvisibilityTimeout"), over the defaults here.</param>
+    public JobsHost(IClipEngine? engine = null, TimeProvider? time = null, bool runServer = false,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         Root = Directory.CreateTempSubdirectory("csw-jobs-").FullName;
         ModelsDir = Directory.CreateDirectory(Path.Combine(Root, "models")).FullName;
@@ -39,8 +42,10 @@ public sealed class JobsHost : IAsyncDisposable
             ["ClipSurgery:DataDir"] = Path.Combine(Root, "data"),
             ["ClipSurgery:ModelsDir"] = ModelsDir,
             ["ClipSurgery:MaxUploadBytes"] = "200000",
-            ["ClipSurgery:Jobs:RunServer"] = "false",
+            ["ClipSurgery:Jobs:RunServer"] = runServer ? "true" : "false",
         });
+        if (settings is not null)
+            builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(Engine);
         if (time is not null)
             builder.Services.AddSingleton(time);
@@ -87,6 +92,21 @@ public sealed class JobsHost : IAsyncDisposable
         await using var stream = File.OpenRead(path);
         return await scope.ServiceProvider.GetRequiredService<ImageIntake>()
             .SaveAsync(stream, name, stream.Length, Owner.UserId, Owner.Name, CancellationToken.None);
+    }
+
+    /// <summary>Polls the run until it is finished; the timeout only turns a hang into a failure.</summary>
+    public async Task<JobRun> WaitForFinishAsync(Guid runId, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var run = await LoadRunAsync(runId);
+            if (run.IsFinished)
+                return run;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"run {runId} is still {run.Status}: {string.Join(", ", run.Images.Select(i => i.Status))}");
+            await Task.Delay(50);
+        }
     }
 
     public async Task<JobRun> LoadRunAsync(Guid runId)

@@ -52,7 +52,6 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddScoped<ExplainState>();
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<Hangfire.IBackgroundJobClient, UnusedJobClient>();
-        Services.AddSingleton<ClipSurgeryWeb.Jobs.Running.RunCancellations>();
         Services.AddScoped<ClipSurgeryWeb.Jobs.Running.JobLauncher>();
     }
 

@@ -31,6 +31,10 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
                     b.Property<string>("BestText")
                         .HasColumnType("text");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -39,6 +43,9 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
 
                     b.Property<Guid>("ImageId")
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<float?>("Loss")
                         .HasColumnType("real");

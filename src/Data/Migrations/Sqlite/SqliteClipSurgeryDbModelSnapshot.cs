@@ -26,6 +26,10 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                     b.Property<string>("BestText")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -33,6 +37,9 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseUntil")
                         .HasColumnType("TEXT");
 
                     b.Property<float?>("Loss")

@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ClipSurgeryWeb.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ImageLeases : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ClaimedBy",
+                table: "RunImages",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LeaseUntil",
+                table: "RunImages",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ClaimedBy",
+                table: "RunImages");
+
+            migrationBuilder.DropColumn(
+                name: "LeaseUntil",
+                table: "RunImages");
+        }
+    }
+}
