@@ -72,6 +72,6 @@ public sealed class CancelledElsewhereTests
         Assert.Equal(JobImageStatus.Done, cancelled.Images.Single(i => i.ImageId == first.Id).Status);
         Assert.Equal(JobImageStatus.Cancelled, cancelled.Images.Single(i => i.ImageId == second.Id).Status);
         Assert.Equal(0, host.Fake.CallsFor("explain", second.Id.ToString("N")));
-        Assert.Single(host.Events.Events, e => e.RunId == run.Id && e.Kind == Live.JobEventKind.RunChanged && e.RunStatus == "Cancelled");
+        Assert.Single(host.Events.Events, e => e.RunId == run.Id && e.Kind == ClipSurgeryWeb.Hosting.Live.JobEventKind.RunChanged && e.RunStatus == "Cancelled");
     }
 }

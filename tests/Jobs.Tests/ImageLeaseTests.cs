@@ -1,6 +1,6 @@
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Jobs.Tests.Support;
 using Microsoft.EntityFrameworkCore;

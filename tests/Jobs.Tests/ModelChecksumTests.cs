@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using ClipSurgeryWeb.Jobs.Engine;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Tests.Fakes;

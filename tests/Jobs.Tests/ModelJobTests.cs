@@ -1,7 +1,7 @@
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Jobs.Tests.Support;

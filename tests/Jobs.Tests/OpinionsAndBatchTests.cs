@@ -1,7 +1,7 @@
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Data;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Opinions;
 using ClipSurgeryWeb.Jobs.Records;
 using ClipSurgeryWeb.Jobs.Running;

@@ -4,7 +4,7 @@ using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Explain;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Opinions;
 using ClipSurgeryWeb.Hosting.Options;
@@ -55,16 +55,7 @@ public static class JobsExtensions
         services.AddScoped<OpinionsJob>();
         services.AddScoped<BatchJob>();
         services.AddScoped<DownloadModelJob>();
-        if (!string.IsNullOrWhiteSpace(jobs.HubUrl))
-        {
-            services.AddSingleton<HubClientJobEvents>();
-            services.AddSingleton<IJobEvents>(sp => sp.GetRequiredService<HubClientJobEvents>());
-            services.AddHostedService(sp => sp.GetRequiredService<HubClientJobEvents>());
-        }
-        else
-        {
-            services.TryAddSingleton<IJobEvents, LoggingJobEvents>();
-        }
+        services.AddJobEventPublisher(jobs);
 
         // This host's Hangfire filters: Hangfire's own (AutomaticRetry …) and ours. Registered before AddHangfire, which
         // only adds its default provider when none is there; not GlobalJobFilters, which every host in a process shares.

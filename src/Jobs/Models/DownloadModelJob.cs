@@ -2,7 +2,7 @@ using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Hosting.Storage;
 using Hangfire;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ClipSurgeryWeb.Engine.Checkpoints;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 
 namespace ClipSurgeryWeb.Jobs.Models;
 

@@ -1,5 +1,5 @@
 using ClipSurgeryWeb.Jobs.Engine;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Hosting.Storage;
 

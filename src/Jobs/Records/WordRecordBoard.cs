@@ -1,5 +1,5 @@
 using ClipSurgeryWeb.Data;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using Microsoft.EntityFrameworkCore;
 

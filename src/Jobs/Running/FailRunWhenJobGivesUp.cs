@@ -1,6 +1,6 @@
 using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Data;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using Hangfire.Common;
 using Hangfire.States;
 using Hangfire.Storage;

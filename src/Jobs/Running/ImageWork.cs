@@ -1,7 +1,7 @@
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Data;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Hosting.Storage;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,7 +3,7 @@ using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Opinions;
 using Hangfire;

@@ -38,7 +38,7 @@ public sealed class ResumeInterruptedRuns(IServiceScopeFactory scopes, JobStorag
             log.LogInformation("Released {Count} image claims of the previous process", released);
         var client = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var launcher = scope.ServiceProvider.GetRequiredService<JobLauncher>();
-        var events = scope.ServiceProvider.GetRequiredService<Live.IJobEvents>();
+        var events = scope.ServiceProvider.GetRequiredService<ClipSurgeryWeb.Hosting.Live.IJobEvents>();
         var unfinished = await db.Runs
             .Where(r => r.Status == JobRunStatus.Queued || r.Status == JobRunStatus.Running)
             .ToListAsync(cancellationToken);

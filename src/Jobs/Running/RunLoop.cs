@@ -1,6 +1,6 @@
 using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Data;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Hosting.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;

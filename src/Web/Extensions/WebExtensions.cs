@@ -3,7 +3,7 @@ using ClipSurgeryWeb.Hosting.Extensions;
 using ClipSurgeryWeb.Hosting.Health;
 using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Web.Data;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Web.Auth;
 using ClipSurgeryWeb.Web.Components;
 using ClipSurgeryWeb.Web.Endpoints;

@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using Microsoft.AspNetCore.SignalR;
 
 namespace ClipSurgeryWeb.Web.Live;

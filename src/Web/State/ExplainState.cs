@@ -1,5 +1,5 @@
 using ClipSurgeryWeb.Engine.Methods;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Web.Services;

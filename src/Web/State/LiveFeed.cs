@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Web.Live;
 using ClipSurgeryWeb.Web.Services;

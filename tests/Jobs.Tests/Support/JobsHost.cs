@@ -3,7 +3,7 @@ using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Hosting.Extensions;
 using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Extensions;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Tests.Fakes;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 
 namespace ClipSurgeryWeb.Jobs.Tests.Support;
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Bunit;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Engine;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Hosting.Storage;

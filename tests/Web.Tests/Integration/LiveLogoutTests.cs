@@ -1,6 +1,6 @@
 using ClipSurgeryWeb.Web.Auth;
 using ClipSurgeryWeb.Data;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Web.Live;
 using ClipSurgeryWeb.Web.Tests.Support;

@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Hosting.Options;
 using ClipSurgeryWeb.Tests.Fakes;
 using ClipSurgeryWeb.Web.Live;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Web.Auth;
 using ClipSurgeryWeb.Web.Live;
 using ClipSurgeryWeb.Web.Services;

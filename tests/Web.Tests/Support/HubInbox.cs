@@ -1,4 +1,4 @@
-using ClipSurgeryWeb.Jobs.Live;
+using ClipSurgeryWeb.Hosting.Live;
 
 namespace ClipSurgeryWeb.Web.Tests.Support;
 

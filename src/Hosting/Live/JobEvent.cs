@@ -1,6 +1,6 @@
 using ClipSurgeryWeb.Data;
 
-namespace ClipSurgeryWeb.Jobs.Live;
+namespace ClipSurgeryWeb.Hosting.Live;
 
 /// <summary>
 /// One live update. Flat on purpose: it crosses the wire from remote workers to the web app's hub and from the hub to

@@ -1,4 +1,4 @@
-namespace ClipSurgeryWeb.Jobs.Live;
+namespace ClipSurgeryWeb.Hosting.Live;
 
 public enum JobEventKind
 {

@@ -1,4 +1,4 @@
-namespace ClipSurgeryWeb.Jobs.Live;
+namespace ClipSurgeryWeb.Hosting.Live;
 
 /// <summary>
 /// Where jobs send live updates. In the web process it feeds the SignalR hub and open pages; on a remote worker it

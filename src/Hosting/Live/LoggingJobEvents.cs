@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ClipSurgeryWeb.Jobs.Live;
+namespace ClipSurgeryWeb.Hosting.Live;
 
 /// <summary>For a worker with no hub to report to: updates go to the log only (the database still has every state).</summary>
 public sealed class LoggingJobEvents(ILogger<LoggingJobEvents> log) : IJobEvents

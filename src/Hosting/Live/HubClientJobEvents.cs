@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ClipSurgeryWeb.Jobs.Live;
+namespace ClipSurgeryWeb.Hosting.Live;
 
 /// <summary>
 /// Live updates from a worker on another machine: queued in memory and sent to the web app's hub
