@@ -59,7 +59,7 @@ public sealed class EngineSetup
         var device = ReadDevice(parse);
         var precision = ReadPrecision(parse);
         var activation = parse.GetValue(Activation) is { } act ? Flag($"--activation {act}", () => Activations.Parse(act)) : (Activation?)null;
-        using var http = Http.DownloadClient.Create();
+        using var http = DownloadClient.Create();
         var resolver = new ModelResolver(modelsDir, new ModelDownloader(http));
         var vocabPath = await WithRemedy(() => resolver.ResolveVocabularyAsync(parse.GetValue(Vocab), reporter.Downloads(), ct));
         ClipTokenizer tokenizer;

@@ -64,7 +64,7 @@ public static class SegmentCommand
                 var device = ComputeDevice.Resolve(preference);
                 if (pointText is not null)
                     EngineSetup.Announce(reporter, new EngineOptions(preference) { Precision = Precision.Fp32 });   // SAM alone: always fp32 (with --targets the CLIP load announces)
-                using var http = Http.DownloadClient.Create();
+                using var http = DownloadClient.Create();
                 var resolver = new ModelResolver(parse.GetValue(setup.ModelsDir)!, new ModelDownloader(http));
                 var samPath = await EngineSetup.WithRemedy(() => resolver.ResolveSamAsync(parse.GetValue(sam)!, parse.GetValue(setup.AcceptFineTune), reporter.Downloads(), ct));
                 var limits = new ImageLimits(parse.GetValue(maxPixels));

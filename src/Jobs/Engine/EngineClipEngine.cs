@@ -20,7 +20,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
     : IClipEngine, IDisposable
 {
     /// <summary>Downloads (checkpoints, the vocabulary): the host's resilient client (<see cref="DownloadHttp"/>), or one like it.</summary>
-    private readonly HttpClient http = downloads ?? DownloadHttp.Create();
+    private readonly HttpClient http = downloads ?? DownloadClient.Create();
 
     private readonly Lock gate = new();
     private readonly ILogger<EngineClipEngine>? log = logger;

@@ -37,7 +37,7 @@ public sealed class DownloadHttpTests : IDisposable
     public async Task The_client_without_a_container_retries_the_same_way()
     {
         var server = new FlakyServer([HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable], Payload);
-        using var http = DownloadHttp.Create(server);
+        using var http = DownloadClient.Create(server);
 
         var path = await new ModelDownloader(http).DownloadAsync(Model(), models.FullName, null, default);
 
