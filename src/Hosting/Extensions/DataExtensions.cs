@@ -27,14 +27,19 @@ public static class DataExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new FileStore(dataDir, options.ModelsPath(root)));
         // Scoped (jobs, endpoints) and as a factory (pages, one context per operation).
-        builder.Services.AddClipSurgeryDb(options.Provider, options.UsesPostgres
-            ? RequiredConnectionString(builder.Configuration, "App")
-            : $"Data Source={Path.Combine(dataDir, "app.db")}");
+        builder.Services.AddClipSurgeryDb(options.Provider, AppConnectionString(builder.Configuration, options, dataDir));
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddSingleton<Thumbnails>();
         builder.Services.AddScoped<ImageIntake>();
         return builder;
     }
+
+    /// <summary>
+    /// The app database's connection string: ConnectionStrings:App on PostgreSQL, else the SQLite file app.db in the data
+    /// folder. The app's tables and the web app's accounts share it.
+    /// </summary>
+    public static string AppConnectionString(IConfiguration configuration, ClipSurgeryOptions options, string dataDir) =>
+        options.UsesPostgres ? RequiredConnectionString(configuration, "App") : $"Data Source={Path.Combine(dataDir, "app.db")}";
 
     public static string RequiredConnectionString(IConfiguration configuration, string name) =>
         configuration.GetConnectionString(name)

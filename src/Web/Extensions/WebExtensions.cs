@@ -33,16 +33,11 @@ public static class WebExtensions
         var services = builder.Services;
         var options = builder.Configuration.GetSection(ClipSurgeryOptions.Section).Get<ClipSurgeryOptions>() ?? new ClipSurgeryOptions();
         var dataDir = options.DataPath(builder.Environment.ContentRootPath);
+        var connection = DataExtensions.AppConnectionString(builder.Configuration, options, dataDir);
         if (options.UsesPostgres)
-        {
-            var connection = DataExtensions.RequiredConnectionString(builder.Configuration, "App");
             services.AddDbContext<AccountsDb, PostgresAccountsDb>(o => o.UseNpgsql(connection, x => x.MigrationsHistoryTable(AccountsDb.HistoryTable)));
-        }
         else
-        {
-            services.AddDbContext<AccountsDb, SqliteAccountsDb>(o =>
-                o.UseSqlite($"Data Source={Path.Combine(dataDir, "app.db")}", x => x.MigrationsHistoryTable(AccountsDb.HistoryTable)));
-        }
+            services.AddDbContext<AccountsDb, SqliteAccountsDb>(o => o.UseSqlite(connection, x => x.MigrationsHistoryTable(AccountsDb.HistoryTable)));
         services.AddHostedService<AccountsInitializer>();
         // Login cookies stay valid across restarts (and across web nodes that share the data folder's keys).
         services.AddDataProtection()
