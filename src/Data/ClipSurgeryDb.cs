@@ -36,6 +36,8 @@ public abstract class ClipSurgeryDb(DbContextOptions options) : DbContext(option
         {
             e.HasIndex(i => new { i.OwnerId, i.CreatedAt });
             e.Property(i => i.FileName).HasMaxLength(260);
+            e.Property(i => i.ContentHash).HasMaxLength(64);
+            e.HasIndex(i => new { i.OwnerId, i.ContentHash });
         });
         builder.Entity<JobRun>(e =>
         {
@@ -49,6 +51,7 @@ public abstract class ClipSurgeryDb(DbContextOptions options) : DbContext(option
         {
             e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(i => i.ClaimedBy).HasMaxLength(200);
+            e.Ignore(i => i.Scores);
             e.HasOne(i => i.Image).WithMany().HasForeignKey(i => i.ImageId).OnDelete(DeleteBehavior.Restrict);
             e.HasMany(i => i.Files).WithOne().HasForeignKey(f => f.JobImageId).OnDelete(DeleteBehavior.Cascade);
             e.HasMany(i => i.Tokens).WithOne().HasForeignKey(t => t.JobImageId).OnDelete(DeleteBehavior.Cascade);

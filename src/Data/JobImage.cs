@@ -1,3 +1,6 @@
+using System.Text.Json;
+using ClipSurgeryWeb.Engine.Pipeline;
+
 namespace ClipSurgeryWeb.Data;
 
 /// <summary>One image of a run: its progress, outcome and the reason if it failed.</summary>
@@ -41,6 +44,16 @@ public sealed class JobImage
 
     /// <summary>Until when <see cref="ClaimedBy"/> holds the image; renewed while it works, taken over by another after it passes.</summary>
     public DateTime? LeaseUntil { get; set; }
+
+    /// <summary>CLIP's zero-shot ranking of the run's labels for this image, as JSON (<see cref="Scores"/>); null until computed.</summary>
+    public string? ScoresJson { get; set; }
+
+    /// <summary>The ranking, most probable first; empty until computed (and for runs without labels).</summary>
+    public IReadOnlyList<LabelScore> Scores
+    {
+        get => ScoresJson is null ? [] : JsonSerializer.Deserialize<List<LabelScore>>(ScoresJson) ?? [];
+        set => ScoresJson = value.Count == 0 ? null : JsonSerializer.Serialize(value);
+    }
 
     public List<ResultFile> Files { get; set; } = [];
 

@@ -13,7 +13,7 @@ public sealed class ResultFile
 
     public required string FileName { get; set; }
 
-    /// <summary>"heatmap", "mask", "overlay", "maps", "masks", "tokens", "words".</summary>
+    /// <summary>"heatmap", "mask", "overlay", "maps", "masks", "tokens", "words", "opinion", "scores".</summary>
     public required string Kind { get; set; }
 
     /// <summary>For heatmaps: the map method (stored as its name, "cs", "plain", "single" …).</summary>
@@ -23,6 +23,12 @@ public sealed class ResultFile
     public string? Label { get; set; }
 
     public long SizeBytes { get; set; }
+
+    /// <summary>For heatmaps: the similarity that the map's 0 stands for (the map is min–max normalised); null for other files and older rows.</summary>
+    public float? ValueMin { get; set; }
+
+    /// <summary>For heatmaps: the similarity that the map's 1 stands for.</summary>
+    public float? ValueMax { get; set; }
 
     public DateTime CreatedAt { get; set; }
 

@@ -17,6 +17,9 @@ public sealed class UploadedImage
 
     public long SizeBytes { get; set; }
 
+    /// <summary>SHA-256 of the file (64 lower-case hex digits): a member's identical uploads are stored once. Null for uploads made before it existed.</summary>
+    public string? ContentHash { get; set; }
+
     public int Width { get; set; }
 
     public int Height { get; set; }

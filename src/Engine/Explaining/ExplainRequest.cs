@@ -56,6 +56,8 @@ public sealed record ExplainRequest(
             var parts = Parts(target);
             if (parts.Count == 0)
                 throw new EngineInputException($"target '{target}'", "has no label in it");
+            if (target.Split(CombineSeparator).Any(string.IsNullOrWhiteSpace))
+                throw new EngineInputException($"target '{target}'", "has nothing on one side of '+': write labels on both sides, as in 'person+bench'");
             if (NeedsLabels)
             {
                 var unknown = parts.FirstOrDefault(p => !Labels.Contains(p));

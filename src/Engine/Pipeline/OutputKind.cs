@@ -17,4 +17,10 @@ public enum OutputKind
 
     /// <summary><c>opinion.json</c>: where the opinion came from and how to reproduce it.</summary>
     OpinionInfo,
+
+    /// <summary><c>scores.json</c>: CLIP's zero-shot ranking of the labels for the whole image.</summary>
+    Scores,
+
+    /// <summary><c>settings.json</c>: what the run was asked to do (in a run's zip).</summary>
+    Settings,
 }

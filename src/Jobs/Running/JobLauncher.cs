@@ -37,7 +37,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             throw new RequestRejectedException("labels", "add at least one label");
         if (cleanLabels.Count > MaxLabels)
             throw new RequestRejectedException("labels", $"{cleanLabels.Count} labels is more than the {MaxLabels} allowed");
-        var cleanTargets = Labels.Clean(targets);
+        var cleanTargets = Labels.CleanTargets(targets);
         if (cleanTargets.Count == 0)
             cleanTargets = cleanLabels;
         // A method by any of its words ("CS", "surgery") is the registered one; an unknown one is the engine's to refuse.

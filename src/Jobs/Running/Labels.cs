@@ -18,6 +18,22 @@ public static class Labels
 
     public static IReadOnlyList<string> Parse(string text) => Clean(text.Split(',', ';', '\n'));
 
+    /// <summary>
+    /// Cleans as <see cref="Clean"/>, but an entry that uses '+' must have a label on each side: <c>cat+</c> or a lone
+    /// <c>+</c> is refused with the reason (a target the user typed is never dropped silently).
+    /// </summary>
+    public static IReadOnlyList<string> CleanTargets(IEnumerable<string> targets)
+    {
+        var list = targets.ToList();
+        var broken = list.Select(t => t.Trim()).FirstOrDefault(t => t.Contains('+') && t.Split('+').Any(p => !p.Any(char.IsLetterOrDigit)));
+        if (broken is not null)
+            throw new RequestRejectedException($"target '{broken}'", "has nothing on one side of '+': write labels on both sides, as in 'person+bench'");
+        return Clean(list);
+    }
+
+    /// <summary>Targets as typed in a box (comma-separated), checked as <see cref="CleanTargets"/>.</summary>
+    public static IReadOnlyList<string> ParseTargets(string text) => CleanTargets(text.Split(',', ';', '\n'));
+
     public static IReadOnlyList<string> Clean(IEnumerable<string> labels) =>
         labels.Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant())
             .Select(l => string.Join('+', l.Split('+').Select(p => p.Trim())))

@@ -16,6 +16,8 @@ public static class ResultKinds
         OutputKind.Tokens => "tokens",
         OutputKind.Words => "words",
         OutputKind.OpinionInfo => "opinion",
+        OutputKind.Scores => "scores",
+        OutputKind.Settings => "settings",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

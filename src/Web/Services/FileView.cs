@@ -1,9 +1,11 @@
+using ClipSurgeryWeb.Engine.Maps;
 using ClipSurgeryWeb.Engine.Methods;
 
 namespace ClipSurgeryWeb.Web.Services;
 
-/// <summary>A result file as pages and the API show it: URLs to the authorised file endpoint, never the bytes.</summary>
-public sealed record FileView(Guid Id, string FileName, string Kind, MapMethod? Mode, string? Label, string Url, string DownloadUrl)
+/// <summary>A result file as pages and the API show it: URLs to the authorised file endpoint, never the bytes. <see cref="Range"/>: what a heatmap's 0 and 1 stand for (null for other files and older rows).</summary>
+public sealed record FileView(Guid Id, string FileName, string Kind, MapMethod? Mode, string? Label, string Url, string DownloadUrl,
+    MapRange? Range = null)
 {
     public bool IsImage => FileName.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Data;
+using ClipSurgeryWeb.Engine.Maps;
 using ClipSurgeryWeb.Jobs.Running;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,7 +46,9 @@ public sealed class RunQueries(IDbContextFactory<ClipSurgeryDb> dbs)
             i.Id, i.ImageId, i.Image?.FileName ?? "?", Urls.Image(i.ImageId), i.Status.ToString(), i.Stage, i.Progress, i.Loss,
             i.BestText, i.Error,
             i.Files.OrderBy(f => f.Kind).ThenBy(f => f.Label).ThenBy(f => f.Mode?.Name, StringComparer.Ordinal)
-                .Select(f => new FileView(f.Id, f.FileName, f.Kind, f.Mode, f.Label, Urls.File(f.Id), Urls.Download(f.Id))).ToList(),
-            i.Tokens.OrderByDescending(t => t.Frequency).ThenBy(t => t.Token).Select(t => new TokenView(t.Token, t.Frequency)).ToList()))
+                .Select(f => new FileView(f.Id, f.FileName, f.Kind, f.Mode, f.Label, Urls.File(f.Id), Urls.Download(f.Id),
+                    f.ValueMin is { } min && f.ValueMax is { } max ? new MapRange(min, max) : null)).ToList(),
+            i.Tokens.OrderByDescending(t => t.Frequency).ThenBy(t => t.Token).Select(t => new TokenView(t.Token, t.Frequency)).ToList(),
+            i.Scores, i.StartedAt, i.FinishedAt))
             .ToList());
 }

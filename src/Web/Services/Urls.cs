@@ -11,4 +11,10 @@ public static class Urls
     public static string File(Guid fileId) => $"/api/files/{fileId}";
 
     public static string Download(Guid fileId) => $"/api/files/{fileId}?download=true";
+
+    /// <summary>The interactive SAM page of one image of a run (click to prompt, save the mask into the run).</summary>
+    public static string Sam(Guid runId, Guid jobImageId) => $"/runs/{runId}/sam/{jobImageId}";
+
+    /// <summary>A run's results page.</summary>
+    public static string Run(Guid runId) => $"/runs/{runId}";
 }

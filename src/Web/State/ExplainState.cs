@@ -105,10 +105,19 @@ public sealed class ExplainState : IDisposable
 
     public void ClearLabels() => Update(() => { _labels.Clear(); _targets.Clear(); });
 
+    /// <summary>Adds comma-separated targets; one with nothing on a side of '+' is refused with the reason, and none of the text is added.</summary>
     public void AddTargets(string text) => Update(() =>
     {
-        foreach (var target in Jobs.Running.Labels.Parse(text).Where(t => !_targets.Contains(t)))
-            _targets.Add(target);
+        _errors.Clear();
+        try
+        {
+            foreach (var target in Jobs.Running.Labels.ParseTargets(text).Where(t => !_targets.Contains(t)))
+                _targets.Add(target);
+        }
+        catch (RequestRejectedException e)
+        {
+            _errors.Add($"{e.Subject}: {e.Reason}");
+        }
     });
 
     public void RemoveTarget(string target) => Update(() => _targets.Remove(target));

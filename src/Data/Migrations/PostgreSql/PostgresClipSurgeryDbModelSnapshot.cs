@@ -59,6 +59,9 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
                     b.Property<Guid>("RunId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ScoresJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Stage")
                         .HasColumnType("text");
 
@@ -248,6 +251,12 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<float?>("ValueMax")
+                        .HasColumnType("real");
+
+                    b.Property<float?>("ValueMin")
+                        .HasColumnType("real");
+
                     b.HasKey("Id");
 
                     b.HasIndex("JobImageId", "FileName")
@@ -261,6 +270,10 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ContentType")
                         .IsRequired()
@@ -296,6 +309,8 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "ContentHash");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 

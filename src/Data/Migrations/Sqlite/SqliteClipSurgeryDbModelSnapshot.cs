@@ -54,6 +54,9 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                     b.Property<Guid>("RunId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScoresJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Stage")
                         .HasColumnType("TEXT");
 
@@ -239,6 +242,12 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<float?>("ValueMax")
+                        .HasColumnType("REAL");
+
+                    b.Property<float?>("ValueMin")
+                        .HasColumnType("REAL");
+
                     b.HasKey("Id");
 
                     b.HasIndex("JobImageId", "FileName")
@@ -251,6 +260,10 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ContentType")
@@ -287,6 +300,8 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "ContentHash");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
