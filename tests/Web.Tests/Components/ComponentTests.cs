@@ -55,7 +55,7 @@ public sealed class ComponentTests : ComponentTestContext
         var surgery = new FileView(Guid.NewGuid(), "cs_cat.png", "heatmap", MapMethod.Surgery, "cat", "/api/files/2", "/api/files/2?download=true");
         var run = Run(Image("cat.png", "Done", null, surgery, plain));
 
-        var gallery = Render<RunGallery>(p => p.Add(g => g.Run, run).Add(g => g.Opacity, 0.4));
+        var gallery = Render<ResultGrid>(p => p.Add(g => g.Run, run).Add(g => g.Opacity, 0.4));
 
         var heatmaps = gallery.FindAll("img[data-testid=heatmap-img]");
         Assert.Equal(["/api/files/1", "/api/files/2"], heatmaps.Select(h => h.GetAttribute("src")));

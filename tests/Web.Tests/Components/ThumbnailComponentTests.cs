@@ -44,7 +44,7 @@ public sealed class ThumbnailComponentTests : ComponentTestContext
         var run = new RunView(Guid.NewGuid(), "Explain", "Succeeded", "member-1", "member@example.com", true, DateTime.UtcNow, DateTime.UtcNow,
             DateTime.UtcNow, null, new RunSettings { ModelName = "clip_only_jit" }, null, null, [image]);
 
-        var gallery = Render<RunGallery>(p => p.Add(g => g.Run, run));
+        var gallery = Render<ResultGrid>(p => p.Add(g => g.Run, run));
         var progress = Render<RunProgress>(p => p.Add(r => r.Run, run).Add(r => r.OnRetry, _ => { }).Add(r => r.OnCancel, _ => { }));
 
         var thumbnail = $"/api/images/{imageId}/thumbnail";
