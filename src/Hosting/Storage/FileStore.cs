@@ -21,6 +21,9 @@ public sealed class FileStore(string dataDir, string modelsDir)
     /// <summary>An upload's thumbnail of <paramref name="size"/> pixels on the long side (JPEG).</summary>
     public string ThumbnailPath(Guid imageId, int size) => Path.Combine(ThumbnailsDir, $"{imageId:N}_{size}.jpg");
 
+    /// <summary>A run's folder of result folders (one per image), not created: what deleting the run removes.</summary>
+    public string RunResultsDir(Guid runId) => Path.Combine(ResultsDir, runId.ToString("N"));
+
     public string ResultDir(Guid runId, Guid jobImageId) =>
         Directory.CreateDirectory(Path.Combine(ResultsDir, runId.ToString("N"), jobImageId.ToString("N"))).FullName;
 

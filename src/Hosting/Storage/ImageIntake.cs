@@ -2,6 +2,8 @@ using ClipSurgeryWeb.Hosting.Storage;
 using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Hosting.Options;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,11 @@ namespace ClipSurgeryWeb.Hosting.Storage;
 /// The type is the content's, never the name's: a GIF named "cat.png" is stored as a GIF (uploads/&lt;id&gt;.gif,
 /// image/gif) and keeps its name "cat.png" for the member; the accepted types are the engine's
 /// (<see cref="ImageFileTypes"/>), whatever the file's name says.
+/// </para>
+/// <para>
+/// Identical uploads are stored once: the SHA-256 of the bytes is computed while they stream in, and when the same
+/// member already has an upload with that hash (and its original is there), that upload is returned, under the name it
+/// was first stored with, and the new copy is dropped before it is decoded.
 /// </para>
 /// </summary>
 public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, Thumbnails thumbnails, IOptions<ClipSurgeryOptions> options,
@@ -89,12 +96,19 @@ public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, Thumbnails th
         try
         {
             long written;
-            await using (var target = File.Create(partPath))
+            string hash;
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                written = await CopyLimitedAsync(content, target, name, ct);
+                await using (var target = File.Create(partPath))
+                {
+                    written = await CopyLimitedAsync(content, target, sha, name, ct);
+                }
+                hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             }
             if (written == 0)
                 throw new UploadRejectedException(name, "the file is empty");
+            if (await StoredCopyAsync(ownerId, hash, ct) is { } existing)
+                return existing; // the same bytes again: the stored row, under its first name (the part file goes below)
 
             var (facts, decoded) = await DecodeAsync(partPath, name, ct);
             using var upright = decoded;
@@ -109,6 +123,7 @@ public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, Thumbnails th
                 Extension = facts.Type.Extensions()[0],
                 ContentType = facts.Type.MimeType(),
                 SizeBytes = written,
+                ContentHash = hash,
                 Width = facts.Width,
                 Height = facts.Height,
                 CreatedAt = time.GetUtcNow().UtcDateTime,
@@ -193,7 +208,21 @@ public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, Thumbnails th
         }
     }
 
-    private async Task<long> CopyLimitedAsync(Stream source, Stream target, string name, CancellationToken ct)
+    /// <summary>
+    /// This member's upload of exactly these bytes whose original is still on disk, oldest first: identical uploads are
+    /// stored once. Other members' uploads never count (an upload is its owner's); uploads from before hashes were kept
+    /// have none and are not matched.
+    /// </summary>
+    private async Task<UploadedImage?> StoredCopyAsync(string ownerId, string hash, CancellationToken ct)
+    {
+        var candidates = await db.Images.AsNoTracking()
+            .Where(i => i.OwnerId == ownerId && i.ContentHash == hash)
+            .OrderBy(i => i.CreatedAt)
+            .ToListAsync(ct);
+        return candidates.FirstOrDefault(i => File.Exists(files.UploadPath(i.Id, i.Extension)));
+    }
+
+    private async Task<long> CopyLimitedAsync(Stream source, Stream target, IncrementalHash sha, string name, CancellationToken ct)
     {
         var buffer = new byte[81920];
         long total = 0;
@@ -204,6 +233,7 @@ public sealed class ImageIntake(ClipSurgeryDb db, FileStore files, Thumbnails th
             if (total > MaxBytes)
                 throw new UploadRejectedException(name, $"the file is over the {Megabytes(MaxBytes)} limit");
             await target.WriteAsync(buffer.AsMemory(0, read), ct);
+            sha.AppendData(buffer, 0, read);
         }
         return total;
     }

@@ -32,7 +32,7 @@ public static class AccountEndpoints
             try
             {
                 await members.SetPasswordAsync(email, token, password);
-                return Results.LocalRedirect("/account/login");
+                return Results.LocalRedirect(PasswordSetLogin(email));
             }
             catch (RequestRejectedException e)
             {
@@ -60,6 +60,9 @@ public static class AccountEndpoints
             Results.Ok(new { token = antiforgery.GetAndStoreTokens(http).RequestToken, header = "RequestVerificationToken" }));
         return app;
     }
+
+    /// <summary>Where a member goes once their password is set: the login page, saying so, with their email filled in.</summary>
+    public static string PasswordSetLogin(string email) => $"/account/login?passwordSet=true&email={Uri.EscapeDataString(email.Trim())}";
 
     /// <summary>
     /// A path on this site ("/x", not "//host" or "/\host"), with no control characters: anything else is not local

@@ -8,7 +8,7 @@ using ClipSurgeryWeb.Web.Services;
 
 namespace ClipSurgeryWeb.Web.Endpoints;
 
-/// <summary>The JSON API the pages' actions mirror: start, watch, cancel and retry runs; records; models.</summary>
+/// <summary>The JSON API the pages' actions mirror: start, watch, cancel, retry and delete runs; delete uploads; records; models.</summary>
 public static class RunEndpoints
 {
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
@@ -60,6 +60,7 @@ public static class RunEndpoints
         api.MapGet("/records", async (string? search, HttpContext http, WordRecordBoard records) =>
             Results.Ok(await records.ListAsync(http.User.ToRequester(), search)));
         api.MapGet("/models", (ModelsFolder models) => Results.Ok(models.List().Select(ModelView.From).ToList()));
+        api.MapDeletionEndpoints();
         return app;
     }
 }

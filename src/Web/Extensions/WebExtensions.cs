@@ -105,6 +105,8 @@ public static class WebExtensions
         services.AddSingleton<RunQueries>();
         services.AddSingleton<UploadQueries>();
         services.AddScoped<MemberAdmin>();
+        // History: deleting runs and uploads (rows and files; the API's DELETE endpoints use the same service).
+        services.AddScoped<ClipSurgeryWeb.Jobs.Running.Deletions>();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Engine.Maps;
 using ClipSurgeryWeb.Jobs.Running;
@@ -29,6 +30,59 @@ public sealed class RunQueries(IDbContextFactory<ClipSurgeryDb> dbs)
         if (kinds is { Count: > 0 })
             query = query.Where(r => kinds.Contains(r.Kind));
         var ids = await query.OrderByDescending(r => r.CreatedAt).Take(take).Select(r => r.Id).ToListAsync(ct);
+        return await LoadAsync(db, ids, ct);
+    }
+
+    /// <summary>
+    /// One page of History, newest first: a member's own runs, or for an admin everyone's (unless
+    /// <see cref="RunFilter.MineOnly"/>), narrowed by <paramref name="filter"/>; with the number of runs that match in all.
+    /// </summary>
+    /// <remarks>
+    /// Status and time are filtered in SQL. Model and label live in the settings' JSON: SQL keeps the runs whose JSON
+    /// holds the term as the serializer writes it inside a JSON string (so quotes, '+' and non-ASCII letters, which it
+    /// escapes, are found as stored; case is folded for ASCII), and the settings of those are then checked exactly
+    /// (<see cref="RunFilter.Matches"/>), since the text may also stand elsewhere in the JSON.
+    /// </remarks>
+    public async Task<RunPage> PageAsync(Requester who, RunFilter filter, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var query = filter.MineOnly || !who.IsAdmin ? db.Runs.Where(r => r.OwnerId == who.UserId) : db.Runs.VisibleTo(who);
+        if (filter.Status is { } status)
+            query = query.Where(r => r.Status == status);
+        if (filter.From is { } from)
+            query = query.Where(r => r.CreatedAt >= from);
+        if (filter.Until is { } until)
+            query = query.Where(r => r.CreatedAt < until);
+        List<Guid> ids;
+        int total;
+        if (filter.OnSettings)
+        {
+            foreach (var term in new[] { filter.Model, filter.Label }.Where(t => !string.IsNullOrWhiteSpace(t)))
+            {
+                var fragment = InJson(term!);
+                query = query.Where(r => r.SettingsJson.ToLower().Contains(fragment));
+            }
+            var candidates = await query.OrderByDescending(r => r.CreatedAt).Select(r => new { r.Id, r.SettingsJson }).ToListAsync(ct);
+            var matching = candidates
+                .Where(c => filter.Matches(JsonSerializer.Deserialize<RunSettings>(c.SettingsJson) ?? new RunSettings()))
+                .Select(c => c.Id)
+                .ToList();
+            total = matching.Count;
+            ids = matching.Skip(skip).Take(take).ToList();
+        }
+        else
+        {
+            total = await query.CountAsync(ct);
+            ids = await query.OrderByDescending(r => r.CreatedAt).Skip(skip).Take(take).Select(r => r.Id).ToListAsync(ct);
+        }
+        return new RunPage(await LoadAsync(db, ids, ct), total);
+    }
+
+    /// <summary>A search term as it stands inside a stored JSON string (escaped as the run's settings were written), lower-cased.</summary>
+    public static string InJson(string term) => JsonSerializer.Serialize(term.Trim())[1..^1].ToLowerInvariant();
+
+    private static async Task<IReadOnlyList<RunView>> LoadAsync(ClipSurgeryDb db, List<Guid> ids, CancellationToken ct)
+    {
         var runs = await db.Runs.AsNoTracking()
             .Where(r => ids.Contains(r.Id))
             .Include(r => r.Images).ThenInclude(i => i.Image)

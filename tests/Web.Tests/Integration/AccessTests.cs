@@ -146,7 +146,10 @@ public sealed class AccessTests : IDisposable
             ["email"] = query["email"]!, ["token"] = query["token"]!, ["password"] = "Invited-pass-1", ["__RequestVerificationToken"] = token,
         }));
 
-        Assert.Equal("/account/login", set.Headers.Location?.OriginalString);
+        Assert.Equal("/account/login?passwordSet=true&email=invited%40example.com", set.Headers.Location?.OriginalString);
+        var login = await invited.Http.GetStringAsync(set.Headers.Location!.OriginalString);
+        Assert.Contains("Your password is set. Log in with your email and the new password.", login);
+        Assert.Contains("value=\"invited@example.com\"", login);
         using var member = await AppClient.LoginAsync(_factory, "invited@example.com", "Invited-pass-1");
         Assert.Equal(HttpStatusCode.OK, (await member.Http.GetAsync("/api/models")).StatusCode);
     }

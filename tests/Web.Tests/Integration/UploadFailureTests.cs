@@ -56,7 +56,8 @@ public sealed class UploadFailureTests : IDisposable
         using var client = await AppClient.LoginAsync(_factory);
 
         var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync(
-            ("first.png", CraftedImages.Png()), (FailingSave.Name, CraftedImages.Png()), ("last.jpg", CraftedImages.Jpeg())));
+            // Different pictures: identical bytes would be stored once (the second would be the first's row, never saved).
+            ("first.png", CraftedImages.Png()), (FailingSave.Name, CraftedImages.Png(CraftedImages.Marked(20, 10))), ("last.jpg", CraftedImages.Jpeg())));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["first.png", "last.jpg"], saved.Select(s => s.GetProperty("fileName").GetString()));
@@ -79,7 +80,7 @@ public sealed class UploadFailureTests : IDisposable
         var first = new string('a', 300) + "1.png";
         var second = new string('a', 300) + "2.png";
 
-        var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync((first, CraftedImages.Png()), (second, CraftedImages.Png())));
+        var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync((first, CraftedImages.Png()), (second, CraftedImages.Png(CraftedImages.Marked(20, 10)))));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Empty(refused);

@@ -165,7 +165,9 @@ public sealed class UploadTests : IDisposable
         using var client = await AppClient.LoginAsync(limited._factory);
 
         var (status, saved, refused) = await UploadAnswer.Read(await client.UploadManyAsync(
-            ("a.png", CraftedImages.Png()), ("b.png", CraftedImages.Png()), ("c.png", CraftedImages.Png()), ("d.png", CraftedImages.Png())));
+            // Different pictures: identical bytes would be stored once.
+            ("a.png", CraftedImages.Png(CraftedImages.Marked(16, 12))), ("b.png", CraftedImages.Png(CraftedImages.Marked(18, 12))),
+            ("c.png", CraftedImages.Png(CraftedImages.Marked(20, 12))), ("d.png", CraftedImages.Png(CraftedImages.Marked(22, 12)))));
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["a.png", "b.png"], saved.Select(s => s.GetProperty("fileName").GetString()));
