@@ -105,6 +105,12 @@ public static class WebExtensions
         services.AddSingleton<RunQueries>();
         services.AddSingleton<UploadQueries>();
         services.AddScoped<MemberAdmin>();
+        // Runs (issue 11): the preselected model, a queued run's place, the opinions-on-a-CPU estimate and its device.
+        services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.LastUsedModel>();
+        services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.RunQueue>();
+        services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.OpinionsEstimate>();
+        services.AddSingleton(sp => ClipSurgeryWeb.Web.Services.Runs.EngineDevice.FromPreference(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClipSurgeryWeb.Hosting.Options.ClipSurgeryOptions>>().Value.Device));
         return builder;
     }
 
