@@ -31,6 +31,7 @@ public sealed class ExplainState : IDisposable
     private readonly ILogger<ExplainState> _log;
     private readonly TimeProvider _time;
     private int _refreshQueued;
+    private int _loads;
     private volatile bool _disposed;
     private bool _modelChosen;
 
@@ -180,6 +181,7 @@ public sealed class ExplainState : IDisposable
             var run = await _ops.RunAsync<JobLauncher, ClipSurgeryWeb.Data.JobRun>(l => l.StartExplainAsync(
                 who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel,
                 precision: Precision));
+            Interlocked.Increment(ref _loads);
             Run = await _queries.GetAsync(who, run.Id);
         }
         catch (RequestRejectedException e)
@@ -245,6 +247,7 @@ public sealed class ExplainState : IDisposable
                 _modelChosen = true;
             }
             SamModel = _models.Sam.Any(m => m.Name == settings.SamModelName) ? settings.SamModelName : null;
+            Interlocked.Increment(ref _loads);
             Run = run;
         });
         return true;
@@ -288,6 +291,7 @@ public sealed class ExplainState : IDisposable
         {
             _errors.Add($"{e.Subject}: {e.Reason}");
         }
+        Interlocked.Increment(ref _loads);
         var fresh = await _queries.GetAsync(who, run.Id);
         Update(() => Run = fresh ?? Run);
     }
@@ -307,6 +311,7 @@ public sealed class ExplainState : IDisposable
         {
             _errors.Add($"{e.Subject}: {e.Reason}");
         }
+        Interlocked.Increment(ref _loads);
         var fresh = await _queries.GetAsync(who, run.Id);
         Update(() => Run = fresh ?? Run);
     }
@@ -332,10 +337,13 @@ public sealed class ExplainState : IDisposable
         Volatile.Write(ref _refreshQueued, 0);
         if (Run is not { } run || _disposed)
             return;
+        // Reloads may overlap (one per window) and finish in any order: only the latest one started is shown, so an
+        // older read (still Running) never replaces a newer one (Succeeded).
+        var load = Interlocked.Increment(ref _loads);
         try
         {
             var fresh = await _queries.GetAsync(await _user.GetAsync(), run.Id);
-            if (fresh is not null && Run?.Id == fresh.Id)
+            if (fresh is not null && Run?.Id == fresh.Id && load == Volatile.Read(ref _loads))
                 Run = fresh;
             Changed?.Invoke();
         }
