@@ -413,6 +413,12 @@ public sealed class RunStatesComponentTests : ComponentTestContext
         Assert.Equal("3.0 MB so far", card.Find("[data-testid=run-summary]").TextContent);
         Assert.Equal("true", card.Find("[data-testid=job-progress]").GetAttribute("data-indeterminate"));
         Assert.Equal("0", card.Find("[data-testid=job-progress]").GetAttribute("data-value"));
+
+        card.Render(p => p.Add(r => r.Run, run with { Status = "Failed", FinishedAt = DateTime.UtcNow, Error = "ViT-B/16: answered 404" }));
+
+        Assert.Equal("3.0 MB downloaded", card.Find("[data-testid=run-summary]").TextContent);
+        Assert.Equal("false", card.Find("[data-testid=job-progress]").GetAttribute("data-indeterminate"));
+        Assert.Equal("Error", card.Find("[data-testid=job-progress]").GetAttribute("data-colour"));
     }
 
     [Fact]
