@@ -10,9 +10,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ClipSurgeryWeb.Jobs.Models;
 
-/// <summary>Downloads an official checkpoint into the models folder; the engine checks its SHA256.</summary>
+/// <summary>
+/// Downloads an official checkpoint into the models folder; the engine checks its SHA256. A failed download is recorded
+/// on the run and then thrown, so Hangfire lists the job as Failed too. No automatic retries: the download client
+/// already retries transient HTTP failures (DownloadClient), so a failure here is final, and a Hangfire retry would only
+/// find the finished run and end Succeeded; the member retries from the Models page (JobLauncher.RetryAsync).
+/// </summary>
 [Queue(Queues.Default)]
-[AutomaticRetry(Attempts = 2)]
+[AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
 public sealed class DownloadModelJob(ClipSurgeryDb db, IClipEngine engine, FileStore files, IJobEvents events, TimeProvider time)
 {
     public async Task RunAsync(Guid id, CancellationToken ct)
@@ -62,5 +67,8 @@ public sealed class DownloadModelJob(ClipSurgeryDb db, IClipEngine engine, FileS
         events.Publish(JobEvent.For(run, JobEventKind.RunChanged) with { Overall = 1, Message = run.Error });
         if (run.Status == JobRunStatus.Succeeded)
             events.Publish(new JobEvent { Kind = JobEventKind.ModelsChanged, Message = name });
+        // Recorded first, so FailRunWhenJobGivesUp finds the run finished and keeps this reason.
+        if (run.Status == JobRunStatus.Failed)
+            throw new ModelDownloadFailedException(name, run.Error ?? "failed");
     }
 }

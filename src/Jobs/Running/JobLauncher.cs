@@ -4,6 +4,7 @@ using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Hosting.Live;
+using ClipSurgeryWeb.Jobs.Engine;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Opinions;
 using Hangfire;
@@ -30,7 +31,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     {
         RequireImages(imageIds);
         var runPrecision = RunPrecision.Check(precision);
-        var model = models.RequireClip(modelName);
+        var model = RequireClip(modelName);
         var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
         var cleanLabels = Labels.Clean(labels);
         if (cleanLabels.Count == 0)
@@ -73,7 +74,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     {
         RequireImages(imageIds);
         var runPrecision = RunPrecision.Check(precision);
-        var model = models.RequireClip(modelName);
+        var model = RequireClip(modelName);
         CheckIterations(iterations);
         var settings = new RunSettings { ModelName = model.Name, Iterations = iterations, Precision = runPrecision };
         var run = await CreateRunAsync(who, JobRunKind.Opinions, imageIds, settings, shared, ct);
@@ -85,7 +86,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     {
         RequireImages(imageIds);
         var runPrecision = RunPrecision.Check(precision);
-        var model = models.RequireClip(modelName);
+        var model = RequireClip(modelName);
         var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
         CheckIterations(iterations);
         var settings = new RunSettings
@@ -152,6 +153,12 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             item.Error = null;
             item.Progress = 0;
         }
+        if (run.Kind == JobRunKind.Download)
+        {
+            // A retried download starts from nothing: the bar must not show the failed attempt's bytes.
+            run.BytesDone = null;
+            run.BytesTotal = null;
+        }
         run.CancelRequested = false;
         run.Error = null;
         run.Status = JobRunStatus.Queued;
@@ -179,6 +186,11 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             throw new RequestRejectedException($"run {runId}", "only its owner or an admin may change it");
         return run;
     }
+
+    /// <summary>An empty name is the page's picker left empty: said as such, not as an unknown model called ''.</summary>
+    private InstalledModel RequireClip(string modelName) => string.IsNullOrWhiteSpace(modelName)
+        ? throw new RequestRejectedException("model", "choose a CLIP model (none was chosen)")
+        : models.RequireClip(modelName);
 
     private static void RequireImages(IReadOnlyList<Guid> imageIds)
     {

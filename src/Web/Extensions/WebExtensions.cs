@@ -107,6 +107,12 @@ public static class WebExtensions
         services.AddScoped<MemberAdmin>();
         // History: deleting runs and uploads (rows and files; the API's DELETE endpoints use the same service).
         services.AddScoped<ClipSurgeryWeb.Jobs.Running.Deletions>();
+        // Runs (issue 11): the preselected model, a queued run's place, the opinions-on-a-CPU estimate and its device.
+        services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.LastUsedModel>();
+        services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.RunQueue>();
+        services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.OpinionsEstimate>();
+        services.AddSingleton(sp => ClipSurgeryWeb.Web.Services.Runs.EngineDevice.FromPreference(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClipSurgeryWeb.Hosting.Options.ClipSurgeryOptions>>().Value.Device));
         return builder;
     }
 

@@ -1,9 +1,12 @@
+using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Web.Services;
+using ClipSurgeryWeb.Web.Services.Runs;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.EntityFrameworkCore;
 
 namespace ClipSurgeryWeb.Web.State;
 
@@ -19,6 +22,8 @@ public sealed class ExplainState : IDisposable
     private readonly RunQueries _queries;
     private readonly ModelsFolder _models;
     private readonly BrowserUploads _browserUploads;
+    private readonly LastUsedModel _lastUsed;
+    private readonly IDbContextFactory<ClipSurgeryDb> _dbs;
     private readonly List<UploadView> _uploads = [];
     private readonly List<string> _labels = [];
     private readonly List<string> _targets = [];
@@ -26,14 +31,18 @@ public sealed class ExplainState : IDisposable
     private readonly ILogger<ExplainState> _log;
     private readonly TimeProvider _time;
     private int _refreshQueued;
+    private int _loads;
     private volatile bool _disposed;
+    private bool _modelChosen;
 
     /// <summary>Live updates closer together than this share one reload of the run.</summary>
     public static readonly TimeSpan RefreshDelay = TimeSpan.FromMilliseconds(150);
 
     public ExplainState(Operations ops, CurrentUser user, LiveFeed feed, RunQueries queries, ModelsFolder models, BrowserUploads uploads,
-        TimeProvider time, ILogger<ExplainState> log)
+        LastUsedModel lastUsed, IDbContextFactory<ClipSurgeryDb> dbs, TimeProvider time, ILogger<ExplainState> log)
     {
+        _lastUsed = lastUsed;
+        _dbs = dbs;
         _log = log;
         _time = time;
         _browserUploads = uploads;
@@ -74,15 +83,35 @@ public sealed class ExplainState : IDisposable
 
     public bool Busy { get; private set; }
 
-    /// <summary>Preselects the model when exactly one CLIP model is installed.</summary>
+    /// <summary>
+    /// Keeps a chosen model that is still installed, else preselects the first installed one: the picker is never empty
+    /// while a CLIP model exists (with two or more it used to be, and Run failed).
+    /// </summary>
     public void Initialize()
     {
         var clip = _models.Clip;
         if (Model is null || clip.All(m => m.Name != Model))
-            Model = clip.Count == 1 ? clip[0].Name : clip.FirstOrDefault(m => m.Name == Model)?.Name;
+        {
+            Model = clip.FirstOrDefault()?.Name;
+            _modelChosen = false;
+        }
     }
 
-    public void SetModel(string? model) => Update(() => Model = model);
+    /// <summary>
+    /// <see cref="Initialize"/>, then, unless the member chose a model in this circuit, the model of their most recent run
+    /// that is still installed (<see cref="LastUsedModel"/>).
+    /// </summary>
+    public async Task InitializeAsync()
+    {
+        Initialize();
+        if (_modelChosen || Run is not null)
+            return;
+        var last = await _lastUsed.ChooseAsync(await _user.GetAsync(), _models.Clip);
+        if (!_modelChosen && last is not null && last != Model)
+            Update(() => Model = last);
+    }
+
+    public void SetModel(string? model) => Update(() => { Model = model; _modelChosen = true; });
 
     public void SetSamModel(string? model) => Update(() => SamModel = model);
 
@@ -131,7 +160,8 @@ public sealed class ExplainState : IDisposable
         foreach (var file in files)
         {
             var (image, error) = await _browserUploads.SaveAsync(file, who, maxBytes);
-            if (image is not null)
+            // Identical bytes are one stored upload (its first name): an image already in the list is not shown twice.
+            if (image is not null && _uploads.All(u => u.Id != image.Id))
                 _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
             if (error is not null)
                 _errors.Add(error);
@@ -152,6 +182,7 @@ public sealed class ExplainState : IDisposable
             var run = await _ops.RunAsync<JobLauncher, ClipSurgeryWeb.Data.JobRun>(l => l.StartExplainAsync(
                 who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel,
                 precision: Precision));
+            Interlocked.Increment(ref _loads);
             Run = await _queries.GetAsync(who, run.Id);
         }
         catch (RequestRejectedException e)
@@ -163,6 +194,128 @@ public sealed class ExplainState : IDisposable
             Busy = false;
             Changed?.Invoke();
         }
+    }
+
+    /// <summary>
+    /// Shows run <paramref name="runId"/> again (a reload of <c>/explain?run=…</c>) with what it was asked in the form:
+    /// its images, labels, targets, methods, resolution, precision, sharing and models (those still installed). Live
+    /// updates of the run reload it from then on, so a run still going shows its progress again.
+    /// </summary>
+    /// <returns>False, with the reason in <see cref="Errors"/>, when the run is not there or not visible to the member.</returns>
+    public async Task<bool> RestoreAsync(Guid runId)
+    {
+        if (Run?.Id == runId)
+            return true;
+        var who = await _user.GetAsync();
+        var run = await _queries.GetAsync(who, runId);
+        if (run is null || run.Kind != nameof(JobRunKind.Explain))
+        {
+            Update(() =>
+            {
+                _errors.Clear();
+                _errors.Add(run is null
+                    ? $"run {runId}: not found, or not shared with you"
+                    : $"run {runId}: a {run.Kind} run, not an Explain run; open it under History");
+            });
+            return false;
+        }
+        var ids = run.Images.Select(i => i.ImageId).ToList();
+        await using var db = await _dbs.CreateDbContextAsync();
+        var images = await db.Images.AsNoTracking().Where(i => ids.Contains(i.Id)).ToListAsync();
+        Update(() =>
+        {
+            _errors.Clear();
+            _uploads.Clear();
+            foreach (var id in ids)
+            {
+                if (images.FirstOrDefault(i => i.Id == id) is { } image)
+                    _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+            }
+            var settings = run.Settings;
+            _labels.Clear();
+            _labels.AddRange(settings.Labels);
+            _targets.Clear();
+            // Targets equal to the labels were "every label" (left empty) when asked.
+            if (!settings.Targets.SequenceEqual(settings.Labels))
+                _targets.AddRange(settings.Targets);
+            Modes = [.. settings.Modes];
+            Resolution = settings.Resolution;
+            Precision = settings.Precision ?? "auto";
+            Shared = run.Shared;
+            if (_models.Clip.Any(m => m.Name == settings.ModelName))
+            {
+                Model = settings.ModelName;
+                _modelChosen = true;
+            }
+            SamModel = _models.Sam.Any(m => m.Name == settings.SamModelName) ? settings.SamModelName : null;
+            Interlocked.Increment(ref _loads);
+            Run = run;
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// "Try an example": uploads the app's own example scene (<see cref="ExampleScene"/>) through the normal upload path,
+    /// sets the CLIP Surgery demo's labels (PASCAL-Context) and targets, and runs it with the preselected model.
+    /// </summary>
+    public async Task TryExampleAsync(long maxBytes)
+    {
+        Initialize();
+        _errors.Clear();
+        var who = await _user.GetAsync();
+        var (image, error) = await _browserUploads.SaveAsync(new GeneratedFile(ExampleScene.FileName, "image/png", ExampleScene.Png()), who, maxBytes);
+        if (image is null)
+        {
+            Update(() => _errors.Add(error ?? $"{ExampleScene.FileName}: could not be added"));
+            return;
+        }
+        if (_uploads.All(u => u.Id != image.Id))
+            _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+        _labels.Clear();
+        _labels.AddRange(Jobs.Running.Labels.PascalContext);
+        _targets.Clear();
+        _targets.AddRange(ExampleScene.Targets);
+        await RunAsync("");
+    }
+
+    /// <summary>Cancels the shown run (owner or admin; the launcher refuses anyone else with the reason).</summary>
+    public async Task CancelAsync()
+    {
+        if (Run is not { } run)
+            return;
+        _errors.Clear();
+        var who = await _user.GetAsync();
+        try
+        {
+            await _ops.RunAsync<JobLauncher>(l => l.CancelAsync(who, run.Id));
+        }
+        catch (RequestRejectedException e)
+        {
+            _errors.Add($"{e.Subject}: {e.Reason}");
+        }
+        Interlocked.Increment(ref _loads);
+        var fresh = await _queries.GetAsync(who, run.Id);
+        Update(() => Run = fresh ?? Run);
+    }
+
+    /// <summary>Runs the shown run's failed and cancelled images again.</summary>
+    public async Task RetryAsync()
+    {
+        if (Run is not { } run)
+            return;
+        _errors.Clear();
+        var who = await _user.GetAsync();
+        try
+        {
+            await _ops.RunAsync<JobLauncher, JobRun>(l => l.RetryAsync(who, run.Id));
+        }
+        catch (RequestRejectedException e)
+        {
+            _errors.Add($"{e.Subject}: {e.Reason}");
+        }
+        Interlocked.Increment(ref _loads);
+        var fresh = await _queries.GetAsync(who, run.Id);
+        Update(() => Run = fresh ?? Run);
     }
 
     /// <summary>
@@ -186,10 +339,13 @@ public sealed class ExplainState : IDisposable
         Volatile.Write(ref _refreshQueued, 0);
         if (Run is not { } run || _disposed)
             return;
+        // Reloads may overlap (one per window) and finish in any order: only the latest one started is shown, so an
+        // older read (still Running) never replaces a newer one (Succeeded).
+        var load = Interlocked.Increment(ref _loads);
         try
         {
             var fresh = await _queries.GetAsync(await _user.GetAsync(), run.Id);
-            if (fresh is not null && Run?.Id == fresh.Id)
+            if (fresh is not null && Run?.Id == fresh.Id && load == Volatile.Read(ref _loads))
                 Run = fresh;
             Changed?.Invoke();
         }

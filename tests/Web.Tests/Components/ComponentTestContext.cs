@@ -53,6 +53,11 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(TimeProvider.System);
         Services.AddSingleton<Hangfire.IBackgroundJobClient, UnusedJobClient>();
         Services.AddScoped<ClipSurgeryWeb.Jobs.Running.JobLauncher>();
+        // Runs (issue 11): the page services of run cards; the device is the CPU unless a test says otherwise.
+        Services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.LastUsedModel>();
+        Services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.RunQueue>();
+        Services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.OpinionsEstimate>();
+        Services.AddSingleton(new ClipSurgeryWeb.Web.Services.Runs.EngineDevice(() => "cpu"));
     }
 
     protected string Root { get; }

@@ -43,7 +43,9 @@ public sealed class ComponentTests : ComponentTestContext
 
         Assert.Equal("image: cannot be decoded", progress.Find("[data-testid=image-error]").TextContent);
         Assert.Equal("1 of 2 images done, 1 failed", progress.Find("[data-testid=run-summary]").TextContent);
-        Assert.Equal("100", progress.Find("[data-testid=job-progress]").GetAttribute("data-value"));
+        // Finished: the bar shows the share done (a failed image is not progress), coloured by how the run ended.
+        Assert.Equal("50", progress.Find("[data-testid=job-progress]").GetAttribute("data-value"));
+        Assert.Equal("Warning", progress.Find("[data-testid=job-progress]").GetAttribute("data-colour"));
         Assert.NotNull(progress.Find("[data-testid=retry-button]"));
         Assert.Empty(progress.FindAll("[data-testid=cancel-button]"));
     }

@@ -77,6 +77,19 @@ public sealed class ExplainStateTests : ComponentTestContext
         }
     }
 
+    [Fact]
+    public async Task The_same_picture_uploaded_twice_is_listed_once()
+    {
+        EnsureDatabase();
+        var state = Services.GetRequiredService<ExplainState>();
+
+        await state.UploadAsync([new PngFile("cat.png")], 100_000);
+        await state.UploadAsync([new PngFile("cat.png"), new PngFile("dog.png")], 100_000);
+
+        Assert.Equal(["cat.png", "dog.png"], state.Uploads.Select(u => u.FileName));
+        Assert.Empty(state.Errors);
+    }
+
     private sealed class PngFile(string name) : IBrowserFile
     {
         private readonly byte[] _bytes = TestImages.Png(name);
