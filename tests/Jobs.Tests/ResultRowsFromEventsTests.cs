@@ -3,6 +3,7 @@ using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Jobs.Tests.Support;
+using ClipSurgeryWeb.Tests.Fakes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ClipSurgeryWeb.Jobs.Tests;
@@ -36,6 +37,30 @@ public sealed class ResultRowsFromEventsTests : IAsyncLifetime
         Assert.All(heatmaps, f => Assert.Equal(target, f.Label));
         Assert.Equal(MapMethods.All.Select(m => OutputNames.Png(m.Method, target)), heatmaps.Select(f => f.FileName));
         Assert.Equal("maps", files.Single(f => f.FileName == OutputNames.MapsFile).Kind);
+    }
+
+    [Fact]
+    public async Task A_heatmaps_row_holds_its_value_range_and_the_image_holds_its_label_scores()
+    {
+        _host.Fake.EmitScores = true;
+        var image = await _host.UploadAsync();
+        var run = await _host.StartExplainAsync([image.Id], ["cat", "sofa", "hat"], ["cat", "sofa"], ["cs", "plain"]);
+
+        await _host.With(async sp => { await sp.GetRequiredService<ExplainJob>().RunAsync(run.Id, default); return 0; });
+
+        var item = (await _host.LoadRunAsync(run.Id)).Images.Single();
+        var heatmaps = item.Files.Where(f => f.Kind == ResultKinds.Heatmap).ToList();
+        Assert.Equal(4, heatmaps.Count);
+        foreach (var f in heatmaps)
+        {
+            var range = FakeClipEngine.RangeFor(f.Mode!.Value, f.Label!);
+            Assert.Equal((range.Min, range.Max), (f.ValueMin, f.ValueMax));
+        }
+        Assert.Equal(FakeClipEngine.ScoresFor(["cat", "sofa", "hat"]), item.Scores);
+        var scores = Assert.Single(item.Files, f => f.Kind == "scores");
+        Assert.Equal(ClipSurgeryWeb.Engine.Scores.ScoresFile.Name, scores.FileName);
+        Assert.Null(scores.ValueMin);
+        Assert.True(scores.SizeBytes > 0);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ namespace ClipSurgeryWeb.Cli.Commands;
 
 /// <summary>
 /// <c>clipsurgery explain &lt;image&gt;... --model M --labels "a,b"</c>: heatmaps per image into
-/// <c>DIR/&lt;stem&gt;/&lt;mode&gt;_&lt;label&gt;.png</c> (and <c>maps.safetensors</c>). A bad image is reported
+/// <c>DIR/&lt;stem&gt;/&lt;mode&gt;_&lt;label&gt;.png</c>, <c>scores.json</c> (CLIP's zero-shot ranking of the labels) and on
+/// request <c>maps.safetensors</c>; each image's line names its top label. A bad image is reported
 /// and skipped; the exit status is 1 when any image failed, 2 when nothing could run.
 /// </summary>
 public static class ExplainCommand
@@ -117,6 +118,7 @@ public static class ExplainCommand
             for (int first = 0; first < images.Length; first += explainer.ImageBatchSize)
             {
                 var staged = new Dictionary<string, (int Index, string Folder, StagedFolder Staging, int Files)>(StringComparer.Ordinal);
+                var best = new Dictionary<string, LabelScore>(StringComparer.Ordinal);
                 try
                 {
                     for (int i = first; i < Math.Min(images.Length, first + explainer.ImageBatchSize); i++)
@@ -142,9 +144,13 @@ public static class ExplainCommand
                             case HeatmapWritten or FileWritten:
                                 staged[e.Image] = (index, folder, staging, files + 1);
                                 break;
+                            case LabelsScored { Scores.Count: > 0 } scored:
+                                best[e.Image] = scored.Scores[0];
+                                break;
                             case ImageFinished:
                                 staging.Publish();
-                                reporter.Info($"[{index + 1}/{images.Length}] {images[index]}: {files} file(s) in {folder} ({clock.Elapsed.TotalSeconds:F1} s)");
+                                var top = best.TryGetValue(e.Image, out var first) ? $", top label '{first.Label}' {first.Probability.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)}" : "";
+                                reporter.Info($"[{index + 1}/{images.Length}] {images[index]}: {files} file(s) in {folder}{top} ({clock.Elapsed.TotalSeconds:F1} s)");
                                 clock.Restart();
                                 break;
                             case ImageFailed { Error: EngineInputException input }:

@@ -12,4 +12,7 @@ public static class FileKinds
 
     /// <summary><c>masks.safetensors</c>: every target's mask, points and score.</summary>
     public const string Masks = "masks";
+
+    /// <summary><c>scores.json</c>: CLIP's zero-shot ranking of the labels for the whole image.</summary>
+    public const string Scores = "scores";
 }

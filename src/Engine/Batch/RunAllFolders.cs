@@ -84,6 +84,7 @@ public sealed class RunAllFolders(ClipExplainer explainer, ClipTokenizer tokeniz
                 case FileWritten { Kind: OutputKind.Words } f: files.Add(new IndexedFile(f.File, FileKinds.Words)); break;
                 case FileWritten { Kind: OutputKind.OpinionInfo } f: files.Add(new IndexedFile(f.File, FileKinds.Opinion)); break;
                 case FileWritten { Kind: OutputKind.Masks } f: files.Add(new IndexedFile(f.File, FileKinds.Masks)); break;
+                case FileWritten { Kind: OutputKind.Scores } f: files.Add(new IndexedFile(f.File, FileKinds.Scores)); break;
                 case HeatmapWritten h: files.Add(new IndexedFile(h.File, FileKinds.Map, h.Target, h.Method, h.Resolution)); break;
                 case MaskWritten m: files.Add(new IndexedFile(m.File, FileKinds.Mask, m.Target, Resolution: m.Resolution, Score: m.Score)); break;
                 case OverlayWritten o: files.Add(new IndexedFile(o.File, FileKinds.MaskOverlay, o.Target, Resolution: o.Resolution, Score: o.Score)); break;

@@ -3,6 +3,7 @@ using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Models;
+using ClipSurgeryWeb.Engine.Scores;
 using ClipSurgeryWeb.Engine.Surgery;
 using ClipSurgeryWeb.Engine.Text;
 using ClipSurgeryWeb.Engine.Tokenization;
@@ -113,7 +114,8 @@ public sealed class ClipExplainer : IDisposable
     /// <summary>
     /// Explains many images with one request: validates it and encodes the text once, then encodes the images in
     /// batches (<see cref="ImageBatchSize"/>, <c>[b, 3, R, R]</c> through the encoder) and makes each image's maps exactly
-    /// as for one image. Yields every image's <see cref="ExplainOutcome"/> in input order as its batch finishes; an image
+    /// as for one image. A request with labels also ranks them for each image as CLIP classifies (<see cref="ZeroShotScores"/>,
+    /// <see cref="Explanation.Scores"/>). Yields every image's <see cref="ExplainOutcome"/> in input order as its batch finishes; an image
     /// that fails (unreadable: <see cref="EngineInputException"/>) fails alone. A bad request throws before any image is opened.
     /// </summary>
     public IEnumerable<ExplainOutcome> ExplainMany(IReadOnlyList<ExplainInput> images, ExplainRequest request, CancellationToken ct = default)
@@ -170,12 +172,28 @@ public sealed class ClipExplainer : IDisposable
         public Exception? Error { get; set; }
     }
 
+    /// <summary>
+    /// How a batch gets CLIP's image embedding for zero-shot scores: OpenAI's <c>encode_image</c> runs at the model's own
+    /// size, so token 0 of an encoding run there that keeps it (<see cref="IImageEncoding.ClassTokenIsPooled"/>) serves;
+    /// without one (<see cref="From"/> null) the pooled embedding is encoded once more at that size.
+    /// </summary>
+    private sealed record ScorePlan(IImageEncoding? From, int Resolution, float LogitScale);
+
     private List<ExplainOutcome> ExplainBatch(IReadOnlyList<ExplainInput> images, int first, int count, ExplainRequest request, int resolution, CancellationToken ct)
     {
         var methods = request.EffectiveMethods.Select(MapMethods.Get).ToList();
         // Each encoder pass the methods read, once, in the order the methods come (Surgery before plain).
         var encodings = methods.Select(m => m.Encoding).Distinct().ToList();
         var resolutions = encodings.Select(e => e.Resolution(Model, resolution)).Distinct().ToList();
+        ScorePlan? scoring = null;
+        if (request.Labels.Count > 0)
+        {
+            int native = Model.Visual.InputResolution;
+            var from = encodings.FirstOrDefault(e => e.Resolution(Model, resolution) == native && e.ClassTokenIsPooled(Model));
+            scoring = new ScorePlan(from, native, Model.LogitScale);
+            if (!resolutions.Contains(native))
+                resolutions.Add(native);
+        }
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
@@ -197,8 +215,8 @@ public sealed class ClipExplainer : IDisposable
             }
         }
 
-        var labelFeatures = methods.Any(m => m.NeedsLabels) ? text.Encode(request.Labels, Device) : null;    // [T, D]
-        EncodeAndMap(batch.Where(i => i.Error is null).ToList(), request, methods, encodings, labelFeatures, resolution, ct);
+        var labelFeatures = methods.Any(m => m.NeedsLabels) || scoring is not null ? text.Encode(request.Labels, Device) : null;    // [T, D]
+        EncodeAndMap(batch.Where(i => i.Error is null).ToList(), request, methods, encodings, labelFeatures, scoring, resolution, ct);
         return batch.Select(i => new ExplainOutcome(i.Index, i.Input, i.Explanation, i.Error)).ToList();
     }
 
@@ -208,7 +226,7 @@ public sealed class ClipExplainer : IDisposable
     /// causes it; out of memory also lowers the batch planned at this resolution from then on.
     /// </summary>
     private void EncodeAndMap(List<Pending> items, ExplainRequest request, IReadOnlyList<IMapMethod> methods, IReadOnlyList<IImageEncoding> encodings,
-        Tensor? labelFeatures, int resolution, CancellationToken ct)
+        Tensor? labelFeatures, ScorePlan? scoring, int resolution, CancellationToken ct)
     {
         if (items.Count == 0)
             return;
@@ -223,6 +241,12 @@ public sealed class ClipExplainer : IDisposable
                 features[encoding] = (encoding.Encode(Model, input), r);                                 // [b, 1+N, D]
                 ct.ThrowIfCancellationRequested();
             }
+            var pooled = scoring switch                                                                   // [b, D]
+            {
+                null => null,
+                { From: { } from } => features[from].Tokens[.., 0],
+                _ => Model.Visual.EncodePooled(torch.cat(items.Select(i => i.Pixels[scoring.Resolution]).ToArray(), 0).to(Device)),
+            };
 
             for (int b = 0; b < items.Count; b++)
             {
@@ -230,7 +254,10 @@ public sealed class ClipExplainer : IDisposable
                 try
                 {
                     var own = features.ToDictionary(f => f.Key, f => (f.Value.Tokens[b..(b + 1)], f.Value.Resolution));   // [1, 1+N, D] each
-                    item.Explanation = MapsFromFeatures(own, methods, labelFeatures, request, item.Height, item.Width, ct);
+                    item.Explanation = MapsFromFeatures(own, methods, labelFeatures, request, item.Height, item.Width, ct) with
+                    {
+                        Scores = pooled is null ? null : ZeroShotScores.Rank(pooled[b], labelFeatures!, scoring!.LogitScale, request.Labels),
+                    };
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -248,8 +275,8 @@ public sealed class ClipExplainer : IDisposable
             if (ImageBatching.IsOutOfMemory(e))
                 fittingBatch[resolution] = Math.Min(fittingBatch.GetValueOrDefault(resolution, int.MaxValue), items.Count / 2);
             int half = items.Count / 2;
-            EncodeAndMap(items[..half], request, methods, encodings, labelFeatures, resolution, ct);
-            EncodeAndMap(items[half..], request, methods, encodings, labelFeatures, resolution, ct);
+            EncodeAndMap(items[..half], request, methods, encodings, labelFeatures, scoring, resolution, ct);
+            EncodeAndMap(items[half..], request, methods, encodings, labelFeatures, scoring, resolution, ct);
         }
     }
 

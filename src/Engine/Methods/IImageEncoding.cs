@@ -17,4 +17,10 @@ public interface IImageEncoding
 
     /// <summary>Encodes a batch: <c>[b, 3, R, R]</c> → raw token features <c>[b, 1+N, D]</c>.</summary>
     Tensor Encode(ClipModel model, Tensor images);
+
+    /// <summary>
+    /// Whether token 0 of this encoding is CLIP's own image embedding (OpenAI's <c>encode_image</c>) on
+    /// <paramref name="model"/>, so that zero-shot scores can reuse this pass instead of running the encoder again.
+    /// </summary>
+    bool ClassTokenIsPooled(ClipModel model) => false;
 }

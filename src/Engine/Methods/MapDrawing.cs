@@ -26,11 +26,17 @@ public static class MapDrawing
         return norm.mean([-1], keepdim: true).unsqueeze(0);
     }
 
-    /// <summary>Image tokens <c>[1, N, 1]</c> → a heatmap holding the min–max normalised grid (drawn at full size on demand).</summary>
+    /// <summary>
+    /// Image tokens <c>[1, N, 1]</c> → a heatmap holding the min–max normalised grid (drawn at full size on demand) and
+    /// the tokens' min and max, what the grid's 0 and 1 stand for. The range is read beside the normalisation, never
+    /// fed into it: the map's numbers are the reference's whatever the range says. (For a combined target the tokens are
+    /// the mean of its parts' normalised columns, so its range is in those units.)
+    /// </summary>
     public static Heatmap ToHeatmap(MapMethod method, string target, Tensor tokens, int height, int width, SamPrompt? points, int resolution)
     {
         var grid = SimilarityMap.NormalizeTokens(tokens).contiguous();                       // [1, 1, S, S]
-        return new Heatmap(method, target, height, width, grid.cpu().data<float>().ToArray(), (int)grid.shape[^1], points, resolution);
+        var range = new MapRange(tokens.amin([0, 1, 2]).cpu().item<float>(), tokens.amax([0, 1, 2]).cpu().item<float>());
+        return new Heatmap(method, target, height, width, grid.cpu().data<float>().ToArray(), (int)grid.shape[^1], points, resolution, range);
     }
 
     private static int IndexOf(IReadOnlyList<string> labels, string label)

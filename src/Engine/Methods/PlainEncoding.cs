@@ -15,5 +15,8 @@ public sealed class PlainEncoding : IImageEncoding
 
     public int Resolution(ClipModel model, int requested) => model.Config.IsVisionTransformer ? model.Visual.InputResolution : requested;
 
+    /// <summary>Always: the plain path is CLIP's own (a ViT's class token, a ResNet's attention-pool mean query).</summary>
+    public bool ClassTokenIsPooled(ClipModel model) => true;
+
     public Tensor Encode(ClipModel model, Tensor images) => model.Visual.EncodePlain(images);   // [b, 3, R', R'] -> [b, 1+N', D]
 }

@@ -47,6 +47,20 @@ public sealed class ClipModel : nn.Module
     /// <summary>The type the towers' matrix work runs in (OpenAI's <c>dtype</c>); inputs are cast to it, features leave as fp32.</summary>
     public ScalarType ComputeType => Precisions.ScalarType(Precision);
 
+    /// <summary>
+    /// CLIP's temperature as its forward applies it, <c>logit_scale.exp()</c> (100 for OpenAI's models): zero-shot
+    /// logits are this times the cosines. <c>logit_scale</c> stays fp32 in every precision.
+    /// </summary>
+    public float LogitScale
+    {
+        get
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            return logit_scale.exp().cpu().item<float>();
+        }
+    }
+
     /// <summary>The token embedding table <c>[vocab, width]</c> (gradient ascent multiplies one-hot sequences by it).</summary>
     public Tensor TokenEmbeddingWeight => token_embedding.weight!;
 

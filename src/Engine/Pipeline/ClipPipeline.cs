@@ -3,6 +3,7 @@ using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Engine.Imaging;
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Opinions;
+using ClipSurgeryWeb.Engine.Scores;
 using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Engine.Tokenization;
 using SixLabors.ImageSharp;
@@ -42,7 +43,12 @@ public sealed class ClipPipeline(ClipExplainer explainer, ClipTokenizer tokenize
                 Directory.CreateDirectory(image.OutputDir);
                 ExplanationWriter.WriteFiles(explanation, picture, image.OutputDir, request.SaveMaps, (file, map) => sink(map is null
                     ? new FileWritten(image.Key, OutputKind.Maps, file)
-                    : new HeatmapWritten(image.Key, map.Method, map.Target, map.Resolution, file)));
+                    : new HeatmapWritten(image.Key, map.Method, map.Target, map.Resolution, file, map.Range)));
+                if (explanation.Scores is { Count: > 0 } scores)
+                {
+                    sink(new LabelsScored(image.Key, scores));
+                    sink(new FileWritten(image.Key, OutputKind.Scores, ScoresFile.Write(image.OutputDir, scores)));
+                }
                 if (request.Segment)
                     SegmentFrom(image, picture, PointMaps(explanation, picture, request.Maps.EffectiveTargets, ct), sink, ct);
                 sink(new ImageFinished(image.Key));

@@ -1,3 +1,4 @@
+using ClipSurgeryWeb.Engine.Maps;
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Data;
@@ -10,7 +11,8 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// <summary>
 /// One image of a run while the engine works on it: where the image and its output folder are, and what the engine's
 /// events for it do here: a written file becomes a <see cref="ResultFile"/> row (kind, method, target from the event,
-/// never from the file's name) and a live update; progress is saved and published, all without leaving the calling thread.
+/// never from the file's name, with a heatmap's value range) and a live update; the image's zero-shot label scores are
+/// stored on it; progress is saved and published, all without leaving the calling thread.
 /// </summary>
 public sealed class ImageWork
 {
@@ -82,7 +84,7 @@ public sealed class ImageWork
                 SetStage(started.Stage.ToString().ToLowerInvariant(), Math.Max(Item.Progress, Shares.Of(started.Stage).From));
                 break;
             case HeatmapWritten map:
-                AddFile(map.File, ResultKinds.Heatmap, map.Method, map.Target);
+                AddFile(map.File, ResultKinds.Heatmap, map.Method, map.Target, map.Range);
                 Step(1);
                 break;
             case MaskWritten mask:
@@ -95,6 +97,10 @@ public sealed class ImageWork
                 break;
             case FileWritten file:
                 AddFile(file.File, ResultKinds.Of(file.Kind), null, null);
+                break;
+            case LabelsScored scored:
+                Item.Scores = scored.Scores;
+                _db.SaveChanges();
                 break;
             case OpinionProgressed p:
                 var (from, span) = Shares.Of(PipelineStage.Opinions);
@@ -121,8 +127,11 @@ public sealed class ImageWork
         Report(Math.Max(Item.Progress, from + span * Math.Min(0.99, _done / _expected)));
     }
 
-    /// <summary>Records a file the engine wrote (upsert, so a resumed image does not duplicate rows) and announces it.</summary>
-    public void AddFile(string fileName, string kind, MapMethod? method, string? label)
+    /// <summary>
+    /// Records a file the engine wrote (upsert, so a resumed image does not duplicate rows) and announces it;
+    /// <paramref name="range"/> is what a heatmap's 0 and 1 stand for.
+    /// </summary>
+    public void AddFile(string fileName, string kind, MapMethod? method, string? label, MapRange? range = null)
     {
         var name = FileStore.CheckedName(fileName);
         var path = Path.Combine(OutputDir, name);
@@ -136,6 +145,8 @@ public sealed class ImageWork
         row.Kind = kind;
         row.Mode = method;
         row.Label = label;
+        row.ValueMin = range?.Min;
+        row.ValueMax = range?.Max;
         row.SizeBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
         row.CreatedAt = _time.GetUtcNow().UtcDateTime;
         _db.SaveChanges();

@@ -109,10 +109,11 @@ public static class FileEndpoints
             if (!File.Exists(path))
                 return Results.NotFound();
             var type = file.IsImage ? "image/png" : file.FileName.EndsWith(".csv") ? "text/csv"
-                : file.FileName.EndsWith(".txt") ? "text/plain" : "application/octet-stream";
+                : file.FileName.EndsWith(".txt") ? "text/plain" : file.FileName.EndsWith(".json") ? "application/json" : "application/octet-stream";
             return StoredFileResult.For(path, type, download == true ? file.FileName : null);
         });
 
+        // The run's files, a folder per image, and settings.json at the root (RunSettingsDocument): what was asked and how it went.
         api.MapGet("/runs/{id:guid}/zip", async (Guid id, HttpContext http, ClipSurgeryDb db, FileStore store, CancellationToken ct) =>
         {
             var run = await db.Runs.AsNoTracking().Include(r => r.Images).ThenInclude(i => i.Image)
@@ -123,9 +124,12 @@ public static class FileEndpoints
             var temp = Path.Combine(Path.GetTempPath(), $"clipsurgery-{Guid.NewGuid():N}.zip");
             using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
             {
+                var settings = RunSettingsDocument.From(run, ZipFolder, options.Value.Precision);
+                using (var entry = zip.CreateEntry(RunSettingsDocument.FileName, CompressionLevel.Fastest).Open())
+                    entry.Write(settings.ToUtf8());
                 foreach (var item in run.Images.OrderBy(i => i.Order))
                 {
-                    var folder = FolderSegment($"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}");
+                    var folder = ZipFolder(item);
                     foreach (var file in item.Files.OrderBy(f => f.FileName, StringComparer.Ordinal))
                     {
                         var path = store.ResultPath(run.Id, item.Id, file.FileName);
@@ -144,6 +148,10 @@ public static class FileEndpoints
     /// <summary>Most bytes of one upload request: every file at its limit, plus 64 KB of multipart headers for each.</summary>
     public static long UploadRequestLimit(ClipSurgeryOptions options) =>
         (options.MaxUploadBytes + 64 * 1024) * Math.Max(1, options.MaxUploadFiles);
+
+    /// <summary>An image's folder in the run's zip: its place in the run and its uploaded name, <c>01_street</c>.</summary>
+    private static string ZipFolder(JobImage item) =>
+        FolderSegment($"{item.Order + 1:00}_{Path.GetFileNameWithoutExtension(item.Image?.FileName ?? "image")}");
 
     /// <summary>Longest image folder name in a zip, in (ASCII) bytes: room to spare under the 255 every file system allows.</summary>
     public const int MaxFolderLength = 150;

@@ -32,7 +32,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(0, code);
         var files = Directory.GetFiles(Path.Combine(Out, "demo")).Select(f => Path.GetFileName(f)!).Order().ToArray();
         Assert.Equal(
-            ["cs_bench.png", "cs_person+bench.png", "maps.safetensors", "plain_bench.png", "plain_person+bench.png", "single_bench.png", "single_person+bench.png"],
+            ["cs_bench.png", "cs_person+bench.png", "maps.safetensors", "plain_bench.png", "plain_person+bench.png", "scores.json", "single_bench.png", "single_person+bench.png"],
             files);
 
         var maps = Safetensors.LoadStateDict(Path.Combine(Out, "demo", "maps.safetensors"));
@@ -49,7 +49,21 @@ public sealed class ExplainCommandTests : IDisposable
     {
         var code = await Run(Args(Shared.Image("bwcat_cat.png"), "--model", TinyModels.ResNetPath, "--activation", "quick_gelu", "--labels", "cat, dog"));
         Assert.Equal(0, code);
-        Assert.Equal(["cs_cat.png", "cs_dog.png"], Directory.GetFiles(Path.Combine(Out, "bwcat_cat")).Select(f => Path.GetFileName(f)!).Order());
+        Assert.Equal(["cs_cat.png", "cs_dog.png", "scores.json"], Directory.GetFiles(Path.Combine(Out, "bwcat_cat")).Select(f => Path.GetFileName(f)!).Order());
+    }
+
+    [Fact]
+    public async Task Writes_clips_zero_shot_ranking_as_scores_json_and_names_the_top_label()
+    {
+        var code = await Run(Args(Shared.Image("demo.jpg"), "--model", TinyModels.VitPath, "--labels", "cat,dog,person,bench,sky", "--targets", "bench"));
+
+        Assert.Equal(0, code);
+        var folder = Path.Combine(Out, "demo");
+        var scores = ClipSurgeryWeb.Engine.Scores.ScoresFile.Read(folder);
+        Assert.Equal(["bench", "cat", "dog", "person", "sky"], scores.Select(s => s.Label).Order(StringComparer.Ordinal));
+        Assert.Equal(scores.OrderByDescending(s => s.Probability), scores);
+        Assert.True(Math.Abs(scores.Sum(s => (double)s.Probability) - 1) <= 1e-5);
+        Assert.Contains($"top label '{scores[0].Label}'", stderr.ToString());
     }
 
     [Fact]
@@ -204,7 +218,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Empty(ErrorLines());
         var folder = Path.Combine(Out, "bwcat_cat");
         var names = Directory.GetFiles(folder).Select(f => Path.GetFileName(f)!).Order().ToArray();
-        Assert.Equal([.. new[] { OutputNames.Png(MapMethod.Surgery, first), OutputNames.Png(MapMethod.Surgery, second), OutputNames.MapsFile }.Order()], names);
+        Assert.Equal([.. new[] { OutputNames.Png(MapMethod.Surgery, first), OutputNames.Png(MapMethod.Surgery, second), OutputNames.MapsFile, ClipSurgeryWeb.Engine.Scores.ScoresFile.Name }.Order()], names);
         Assert.All(names, n => Assert.True(System.Text.Encoding.UTF8.GetByteCount(n) < 255, n));
         var maps = Safetensors.LoadStateDict(Path.Combine(folder, OutputNames.MapsFile));
         Assert.True(maps.ContainsKey($"cs.{first}"));

@@ -39,7 +39,7 @@ public sealed class PrecisionOptionTests : IDisposable
         var code = await CliApp.RunAsync(["explain", Shared.Image("bwcat_cat.png"), "--labels", "cat,dog", .. EngineArgs("fp16")], new Reporter(stderr, color: false));
 
         Assert.True(code == 0, stderr.ToString());
-        Assert.Equal(["cs_cat.png", "cs_dog.png"], Directory.GetFiles(Path.Combine(temp["out"], "bwcat_cat")).Select(f => Path.GetFileName(f)!).Order());
+        Assert.Equal(["cs_cat.png", "cs_dog.png", "scores.json"], Directory.GetFiles(Path.Combine(temp["out"], "bwcat_cat")).Select(f => Path.GetFileName(f)!).Order());
         var cache = Path.Combine(temp["models"], "text-cache");
         var files = Directory.GetFiles(cache, "*.f32", SearchOption.AllDirectories);
         Assert.Equal(2, files.Length);

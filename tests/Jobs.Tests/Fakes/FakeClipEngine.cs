@@ -3,8 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Maps;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Opinions;
 using ClipSurgeryWeb.Engine.Pipeline;
+using ClipSurgeryWeb.Engine.Scores;
 using ClipSurgeryWeb.Engine.Segmentation;
 using ClipSurgeryWeb.Jobs.Engine;
 using SixLabors.ImageSharp;
@@ -32,6 +35,29 @@ public sealed class FakeClipEngine : IClipEngine
     private readonly ConcurrentQueue<(string Method, string ImagePath)> _calls = new();
     private readonly ConcurrentQueue<FakeExplainCall> _explainSpecs = new();
     private readonly ConcurrentQueue<FakeOpinionsCall> _opinionSpecs = new();
+
+    /// <summary>
+    /// Whether explain calls with labels also rank them, as the real engine does: <see cref="LabelsScored"/> with
+    /// <see cref="ScoresFor"/> and <c>scores.json</c>. Off by default, so tests that count an image's files see only maps.
+    /// </summary>
+    public bool EmitScores { get; set; }
+
+    /// <summary>The fake's zero-shot ranking of <paramref name="labels"/>: a softmax over made-up cosines, most probable first.</summary>
+    public static IReadOnlyList<LabelScore> ScoresFor(IReadOnlyList<string> labels)
+    {
+        var distinct = labels.Distinct(StringComparer.Ordinal).ToList();
+        var cosines = distinct.Select(l => 0.15f + SHA256.HashData(Encoding.UTF8.GetBytes(l))[0] / 2550f).ToList();
+        var exp = cosines.Select(c => Math.Exp(100 * (c - cosines.Max()))).ToList();
+        return distinct.Select((l, i) => new LabelScore(l, (float)(exp[i] / exp.Sum()), cosines[i]))
+            .OrderByDescending(s => s.Probability).ThenBy(s => s.Label, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The fake's value range of a heatmap (what its 0 and 1 stand for), different per method and target.</summary>
+    public static MapRange RangeFor(MapMethod method, string target)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{method}/{target}"));
+        return new MapRange(0.1f + hash[0] / 2550f, 0.3f + hash[1] / 2550f);
+    }
 
     /// <summary>Pause per step (per written file, per 10 iterations, per download chunk).</summary>
     public TimeSpan StepDelay { get; set; } = TimeSpan.Zero;
@@ -183,7 +209,7 @@ public sealed class FakeClipEngine : IClipEngine
                 var name = OutputNames.Png(method, target);
                 WritePng(Path.Combine(image.OutputDir, name), $"{method}/{target}");
                 Writing?.Invoke(name);
-                sink(new HeatmapWritten(image.Key, method, target, request.Maps.Resolution ?? 224, name));
+                sink(new HeatmapWritten(image.Key, method, target, request.Maps.Resolution ?? 224, name, RangeFor(method, target)));
                 Pause(ct);
             }
         }
@@ -191,6 +217,12 @@ public sealed class FakeClipEngine : IClipEngine
         {
             File.WriteAllBytes(Path.Combine(image.OutputDir, OutputNames.MapsFile), Encoding.UTF8.GetBytes("fake maps"));
             sink(new FileWritten(image.Key, OutputKind.Maps, OutputNames.MapsFile));
+        }
+        if (EmitScores && request.Maps.Labels.Count > 0)
+        {
+            var scores = ScoresFor(request.Maps.Labels);
+            sink(new LabelsScored(image.Key, scores));
+            sink(new FileWritten(image.Key, OutputKind.Scores, ScoresFile.Write(image.OutputDir, scores)));
         }
         Finishing?.Invoke("explain", image.Path);
         if (request.Segment)

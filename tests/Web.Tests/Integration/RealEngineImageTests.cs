@@ -74,4 +74,29 @@ public sealed class RealEngineImageTests : IDisposable
         Assert.Equal("Done", item.Status);
         Assert.Contains(item.Files, f => f.Kind == "heatmap" && f.Label == label);
     }
+
+    [Fact]
+    public async Task The_real_engines_scores_and_value_ranges_reach_the_run_and_its_zip()
+    {
+        using var client = await AppClient.LoginAsync(_factory);
+        var image = await UploadAsync(client, "demo.jpg", await File.ReadAllBytesAsync(RealEngine.Sample("demo.jpg")));
+        var runId = await client.StartAsync("explain", new
+        {
+            imageIds = new[] { image }, model = RealEngine.ClipModel, labels = new[] { "cat", "bench", "sky" }, modes = new[] { "cs", "plain" },
+        });
+        var run = await client.WaitForFinishAsync(runId, timeoutMs: 120_000);
+
+        var item = run.Images.Single();
+        Assert.True(run.Status == "Succeeded", item.Error ?? run.Error);
+        Assert.Equal(["bench", "cat", "sky"], item.LabelScores.Select(s => s.Label).Order(StringComparer.Ordinal));
+        Assert.Equal(1, item.LabelScores.Sum(s => (double)s.Probability), 5);
+        Assert.All(item.Files.Where(f => f.Kind == "heatmap"), f => Assert.True(f.Range is { } r && r.Max > r.Min, $"{f.FileName}: {f.Range}"));
+        Assert.Contains(item.Files, f => f.Kind == "scores" && f.FileName == "scores.json");
+
+        using var zip = new System.IO.Compression.ZipArchive(await client.Http.GetStreamAsync(run.Zip));
+        using var reader = new StreamReader(zip.GetEntry("01_demo/scores.json")!.Open());
+        var written = JsonSerializer.Deserialize<List<ClipSurgeryWeb.Engine.Pipeline.LabelScore>>(await reader.ReadToEndAsync(), AppClient.Json);
+        Assert.Equal(item.LabelScores, written);
+        Assert.NotNull(zip.GetEntry("settings.json"));
+    }
 }
