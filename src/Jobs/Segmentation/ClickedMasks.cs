@@ -45,12 +45,25 @@ public sealed class ClickedMasks(IDbContextFactory<ClipSurgeryDb> dbs, FileStore
         if (item?.Image is not { } image || item.Status != JobImageStatus.Done)
             return null;
         var targets = run.Settings.Targets.Count > 0 ? run.Settings.Targets : run.Settings.Labels;
-        var stored = StoredPrompts.InFolder(files.ResultDir(runId, jobImageId));
+        var stored = Proposals(files.ResultDir(runId, jobImageId));
         var proposed = targets.Where(stored.ContainsKey).Select(t => new ProposedPrompt(t, stored[t]))
             .Concat(stored.Where(s => !targets.Contains(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new ProposedPrompt(s.Key, s.Value)))
             .ToList();
         return new SamImage(runId, jobImageId, image.Id, image.FileName, image.Width, image.Height, run.Settings.SamModelName,
             run.CanChange(who), proposed);
+    }
+
+    /// <summary>The points stored beside the image's maps; a file that cannot be read proposes none (clicking still works).</summary>
+    private static IReadOnlyDictionary<string, ClipSurgeryWeb.Engine.Points.SamPrompt> Proposals(string folder)
+    {
+        try
+        {
+            return StoredPrompts.InFolder(folder);
+        }
+        catch (EngineInputException)
+        {
+            return new Dictionary<string, ClipSurgeryWeb.Engine.Points.SamPrompt>();
+        }
     }
 
     /// <summary>The picture SAM encodes: upright RGB at full size, as the jobs read it (the caller disposes it).</summary>
