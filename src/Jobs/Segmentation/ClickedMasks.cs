@@ -33,6 +33,9 @@ public sealed class ClickedMasks(IDbContextFactory<ClipSurgeryDb> dbs, FileStore
     /// <summary>Longest name a member may give a saved mask.</summary>
     public const int MaxNameLength = 200;
 
+    /// <summary>What a saved mask is called when its member gives no name: "clicked: 3 points".</summary>
+    public static string DefaultLabel(int points) => $"clicked: {points} point{(points == 1 ? "" : "s")}";
+
     /// <summary>The image, or null when the run or image does not exist, the requester may not see the run, or the image is not done.</summary>
     public async Task<SamImage?> FindAsync(Requester who, Guid runId, Guid jobImageId, CancellationToken ct = default)
     {
@@ -111,7 +114,7 @@ public sealed class ClickedMasks(IDbContextFactory<ClipSurgeryDb> dbs, FileStore
     {
         var folder = files.ResultDir(run.Id, item.Id);
         var target = TargetPrefix + NextNumber(folder, run.Settings.Targets.Concat(run.Settings.Labels).ToHashSet(StringComparer.Ordinal));
-        var label = name ?? $"clicked: {mask.Prompt.Count} point{(mask.Prompt.Count == 1 ? "" : "s")}";
+        var label = name ?? DefaultLabel(mask.Prompt.Count);
         var maskName = OutputNames.MaskPng(target);
         var overlayName = OutputNames.MaskOverlayPng(target);
         using (var picture = LoadImage(image))
