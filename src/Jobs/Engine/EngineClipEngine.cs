@@ -174,15 +174,24 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             return loaded.Model;
         sam?.Model.Dispose();
         sam = null;
+        sam = (full, modified, LoadSam(full, device));
+        return sam.Value.Model;
+    }
+
+    /// <summary>
+    /// The one way a SAM checkpoint becomes a model here (the jobs' masks and the interactive SAM page's sessions): fp32
+    /// on <paramref name="device"/>, a file that is no SAM checkpoint refused with the reason.
+    /// </summary>
+    internal static SamModel LoadSam(string path, TorchSharp.torch.Device device)
+    {
         try
         {
-            sam = (full, modified, SamModel.Load(full, device));
+            return SamModel.Load(path, device);
         }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
         {
-            throw new EngineInputException(Path.GetFileName(full), e.Message, e);
+            throw new EngineInputException(Path.GetFileName(path), e.Message, e);
         }
-        return sam.Value.Model;
     }
 
     private ClipTokenizer Tokenizer(CancellationToken ct)

@@ -2,6 +2,7 @@ using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Hosting.Extensions;
 using ClipSurgeryWeb.Hosting.Health;
 using ClipSurgeryWeb.Hosting.Options;
+using ClipSurgeryWeb.Jobs.Segmentation;
 using ClipSurgeryWeb.Web.Data;
 using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Web.Auth;
@@ -113,6 +114,12 @@ public static class WebExtensions
         services.AddSingleton<ClipSurgeryWeb.Web.Services.Runs.OpinionsEstimate>();
         services.AddSingleton(sp => ClipSurgeryWeb.Web.Services.Runs.EngineDevice.FromPreference(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClipSurgeryWeb.Hosting.Options.ClipSurgeryOptions>>().Value.Device));
+
+        // Interactive SAM (Pages/Sam): the bounded cache of image embeddings (ClipSurgery:Sam) and saving clicked masks into runs.
+        var sam = builder.Configuration.GetSection(SamSessionOptions.Section).Get<SamSessionOptions>() ?? new SamSessionOptions();
+        services.AddSingleton(sam);
+        services.AddSingleton<SamSessions>();
+        services.AddSingleton<ClickedMasks>();
         return builder;
     }
 
