@@ -229,4 +229,36 @@ public sealed class HistoryPageTests : ComponentTestContext
         await using var db = await Services.GetRequiredService<IDbContextFactory<ClipSurgeryDb>>().CreateDbContextAsync();
         return (await db.RunImages.SingleAsync(i => i.RunId == run)).ImageId;
     }
+
+    [Fact]
+    public async Task A_runs_results_open_in_place_under_its_row_as_the_result_grid()
+    {
+        var withResults = await AddRunAsync(Me, "mine_model", ["cat"]);
+        await AddRunAsync(Me, "empty_model", ["dog"]);
+        await using (var db = await Services.GetRequiredService<IDbContextFactory<ClipSurgeryDb>>().CreateDbContextAsync())
+        {
+            var item = await db.RunImages.SingleAsync(i => i.RunId == withResults);
+            db.Files.Add(new ResultFile
+            {
+                Id = Guid.NewGuid(), RunId = withResults, JobImageId = item.Id, FileName = "cs_cat.png", Kind = "heatmap",
+                Mode = ClipSurgeryWeb.Engine.Methods.MapMethod.Surgery, Label = "cat", CreatedAt = Now,
+            });
+            await db.SaveChangesAsync();
+        }
+        var page = RenderPage();
+        Assert.Empty(page.FindAll("[data-testid=history-results]"));
+
+        // Only the run that has results offers to show them.
+        var toggle = Assert.Single(page.FindAll("[data-testid=history-results-toggle]"));
+        toggle.Click();
+
+        page.WaitForAssertion(() =>
+        {
+            var results = Assert.Single(page.FindAll("[data-testid=history-results]"));
+            var tile = Assert.Single(results.QuerySelectorAll("[data-testid=result-tile]"));
+            Assert.Equal("cat", tile.GetAttribute("data-label"));
+        });
+        page.Find("[data-testid=history-results-toggle]").Click();
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=history-results]")));
+    }
 }
