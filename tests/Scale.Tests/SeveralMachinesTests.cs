@@ -13,7 +13,8 @@ public sealed partial class SeveralMachinesTests
 {
     private static readonly string[] Labels = ["cat", "dog"];
     private static readonly string[] Modes = ["cs", "plain"];
-    private static readonly string[] ExpectedFiles = ["cs_cat.png", "cs_dog.png", "maps.safetensors", "plain_cat.png", "plain_dog.png"];
+    /// <summary>An explain of labels cat, dog (Surgery and plain): the maps, the safetensors of them and CLIP's zero-shot ranking of the labels.</summary>
+    private static readonly string[] ExpectedFiles = ["cs_cat.png", "cs_dog.png", "maps.safetensors", "plain_cat.png", "plain_dog.png", "scores.json"];
 
     [Fact]
     public async Task A_batch_is_spread_over_two_workers_each_image_done_once_and_both_workers_progress_reaches_the_live_feed()

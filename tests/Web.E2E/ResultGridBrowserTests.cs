@@ -48,6 +48,8 @@ public sealed class ResultGridBrowserTests(BrowserApp app) : IClassFixture<Brows
         await Assertions.Expect(viewer).ToBeVisibleAsync();
         await Assertions.Expect(viewer).ToHaveAttributeAsync("data-column", "plain");
         await Assertions.Expect(viewer.GetByTestId("colour-bar")).ToContainTextAsync("0 = min");
+        // The viewer takes the focus once it has rendered (a round trip): keys pressed before that go to the page.
+        await Assertions.Expect(viewer).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("ArrowRight");
         await Assertions.Expect(viewer).ToHaveAttributeAsync("data-column", "cs");
         await page.Keyboard.PressAsync("ArrowDown");

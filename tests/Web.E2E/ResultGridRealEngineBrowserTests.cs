@@ -38,6 +38,8 @@ public sealed class ResultGridRealEngineBrowserTests(RealEngineBrowserApp app) :
         await grid.Locator("[data-testid=result-tile][data-label=person][data-column=cs]").ClickAsync();
         var viewer = page.GetByTestId("tile-viewer");
         await Assertions.Expect(viewer).ToHaveAttributeAsync("data-label", "person");
+        // The viewer takes the focus once it has rendered (a round trip): keys pressed before that go to the page.
+        await Assertions.Expect(viewer).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("ArrowDown");
         await Assertions.Expect(viewer).ToHaveAttributeAsync("data-label", "bench");
         await page.WaitForFunctionAsync(
