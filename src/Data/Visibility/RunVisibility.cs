@@ -39,7 +39,9 @@ public static class RunVisibility
     public static bool Allows(JobRun run, string userId, bool isAdmin) => Allows(run.Shared, run.OwnerId, userId, isAdmin);
 
     /// <summary>Cancel, retry, delete: the run's owner and admins only (sharing shows a run; it does not hand it over).</summary>
-    public static bool AllowsChange(JobRun run, string userId, bool isAdmin) => isAdmin || run.OwnerId == userId;
+    public static bool AllowsChange(string ownerId, string userId, bool isAdmin) => isAdmin || ownerId == userId;
+
+    public static bool AllowsChange(JobRun run, string userId, bool isAdmin) => AllowsChange(run.OwnerId, userId, isAdmin);
 
     /// <summary>An image: its owner's, an admin's, or anyone's who may see a run it is part of.</summary>
     public static bool AllowsImage(ClipSurgeryDb db, Guid imageId, string userId, bool isAdmin) =>

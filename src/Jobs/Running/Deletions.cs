@@ -67,7 +67,7 @@ public sealed class Deletions(ClipSurgeryDb db, FileStore files, Thumbnails thum
         if (image is null || !db.CanSeeImage(imageId, who))
             return false;
         var subject = $"upload '{image.FileName}'";
-        if (!who.IsAdmin && image.OwnerId != who.UserId)
+        if (!ClipSurgeryWeb.Data.Visibility.RunVisibility.AllowsChange(image.OwnerId, who.UserId, who.IsAdmin))
             throw new RequestRejectedException(subject, "only its owner or an admin may delete it");
         var runs = await RunsUsingAsync(imageId, ct);
         if (runs > 0)

@@ -44,7 +44,7 @@ public static class FileEndpoints
                 {
                     await using var stream = file.OpenReadStream();
                     var image = await intake.SaveAsync(stream, file.FileName, file.Length, who.UserId, who.Name, ct);
-                    saved.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+                    saved.Add(UploadView.Of(image));
                 }
                 catch (UploadRejectedException e)
                 {

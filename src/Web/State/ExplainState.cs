@@ -160,9 +160,8 @@ public sealed class ExplainState : IDisposable
         foreach (var file in files)
         {
             var (image, error) = await _browserUploads.SaveAsync(file, who, maxBytes);
-            // Identical bytes are one stored upload (its first name): an image already in the list is not shown twice.
-            if (image is not null && _uploads.All(u => u.Id != image.Id))
-                _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+            if (image is not null)
+                Show(image);
             if (error is not null)
                 _errors.Add(error);
             Changed?.Invoke();
@@ -229,7 +228,7 @@ public sealed class ExplainState : IDisposable
             foreach (var id in ids)
             {
                 if (images.FirstOrDefault(i => i.Id == id) is { } image)
-                    _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+                    Show(image);
             }
             var settings = run.Settings;
             _labels.Clear();
@@ -269,8 +268,7 @@ public sealed class ExplainState : IDisposable
             Update(() => _errors.Add(error ?? $"{ExampleScene.FileName}: could not be added"));
             return;
         }
-        if (_uploads.All(u => u.Id != image.Id))
-            _uploads.Add(new UploadView(image.Id, image.FileName, image.SizeBytes, image.Width, image.Height, Urls.Image(image.Id)));
+        Show(image);
         _labels.Clear();
         _labels.AddRange(Jobs.Running.Labels.PascalContext);
         _targets.Clear();
@@ -353,6 +351,13 @@ public sealed class ExplainState : IDisposable
         {
             _log.LogWarning(ex, "Could not reload run {RunId} for the Explain page", run.Id);
         }
+    }
+
+    /// <summary>Adds an upload to the list; identical bytes are one stored upload (its first name), so one already listed is not shown twice.</summary>
+    private void Show(UploadedImage image)
+    {
+        if (_uploads.All(u => u.Id != image.Id))
+            _uploads.Add(UploadView.Of(image));
     }
 
     private void Update(Action change)

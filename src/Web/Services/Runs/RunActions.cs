@@ -9,7 +9,8 @@ namespace ClipSurgeryWeb.Web.Services.Runs;
 /// </summary>
 public static class RunActions
 {
-    public static bool CanChange(RunView run, Requester? who) => who is not null && (who.IsAdmin || run.OwnerId == who.UserId);
+    public static bool CanChange(RunView run, Requester? who) =>
+        who is not null && ClipSurgeryWeb.Data.Visibility.RunVisibility.AllowsChange(run.OwnerId, who.UserId, who.IsAdmin);
 
     public static bool CanCancel(RunView run, Requester? who) => !run.IsFinished && CanChange(run, who);
 
