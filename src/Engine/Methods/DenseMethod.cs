@@ -10,12 +10,17 @@ namespace ClipSurgeryWeb.Engine.Methods;
 /// </summary>
 public sealed class DenseMethod : IMapMethod
 {
-    private DenseMethod(DenseEncoding encoding, string displayName) =>
-        (Method, DisplayName, Encoding) = (new MapMethod(encoding.Name), displayName, encoding);
+    private DenseMethod(DenseEncoding encoding, string displayName, bool renormalises = true) =>
+        (Method, DisplayName, Encoding, RenormalisesProbabilities) = (new MapMethod(encoding.Name), displayName, encoding, renormalises);
 
     public static DenseMethod ClipDense { get; } = new(DenseEncoding.ClipDense, "CLIP (dense)");
 
-    public static DenseMethod Sclip { get; } = new(DenseEncoding.Sclip, "SCLIP");
+    /// <summary>
+    /// SCLIP's own code leaves its class probabilities as the max over names, not renormalised: its golden's
+    /// <c>probs</c> sum to 0.70…0.99 per pixel and equal the un-renormalised ones exactly (METHODS.md's text says
+    /// renormalised for both; the golden made by SCLIP's code decides).
+    /// </summary>
+    public static DenseMethod Sclip { get; } = new(DenseEncoding.Sclip, "SCLIP", renormalises: false);
 
     public static DenseMethod Naclip { get; } = new(DenseEncoding.Naclip, "NACLIP");
 
@@ -47,6 +52,12 @@ public sealed class DenseMethod : IMapMethod
     }
 
     public MapMethod Method { get; }
+
+    /// <summary>Whether its segmentation head renormalises class probabilities to sum 1 (<see cref="SlideInference.Classify"/>).</summary>
+    public bool RenormalisesProbabilities { get; }
+
+    /// <summary>The dense encoding it reads (<see cref="Encoding"/> typed).</summary>
+    public DenseEncoding DenseEncoding => (DenseEncoding)Encoding;
 
     public string DisplayName { get; }
 
