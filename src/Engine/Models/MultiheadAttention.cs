@@ -61,6 +61,32 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// The dense methods' last-block attention (METHODS.md), from this block's weights: attention weights <c>A</c> by
+    /// <paramref name="kind"/>, then <c>out_proj(A·v)</c>. Written out as softmax and matmul, as the methods' own code
+    /// computes it (<c>bmm</c> on scaled scores), not through a fused kernel. <paramref name="omega"/>
+    /// (<c>[L, L]</c>, NACLIP's neighbourhood term) is added to the scaled k–k scores, only for
+    /// <see cref="DenseAttention.Neighbourhood"/>. <paramref name="x"/>: <c>[B, L, C]</c> → <c>[B, L, C]</c>.
+    /// </summary>
+    public Tensor ForwardDense(Tensor x, DenseAttention kind, Tensor? omega)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (q, k, v) = ProjectHeads(x);                                      // each [B, H, L, d]
+        var scale = Math.Pow(q.shape[^1], -0.5);
+        Tensor Softmax(Tensor a, Tensor b) => F.softmax(torch.matmul(a, b.transpose(-2, -1)) * scale, -1);   // [B, H, L, L]
+        var weights = kind switch
+        {
+            DenseAttention.Vanilla => Softmax(q, k),
+            DenseAttention.Correlative => Softmax(q, q) + Softmax(k, k),
+            DenseAttention.Neighbourhood => F.softmax(torch.matmul(k, k.transpose(-2, -1)) * scale
+                + (omega ?? throw new ArgumentNullException(nameof(omega), "NACLIP needs its neighbourhood term")).to(k.dtype, k.device), -1),
+            DenseAttention.KeyKeyReduced => Softmax(k, k),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        var o = torch.matmul(weights, v);                                     // [B, H, L, L] @ [B, H, L, d] -> [B, H, L, d]
+        return out_proj.forward(AttentionHeads.Merge(o)).MoveToOuterDisposeScope();   // [B, L, C]
+    }
+
+    /// <summary>
     /// OpenAI's <c>convert_weights</c> for <c>nn.MultiheadAttention</c>: <c>in_proj_weight</c> and <c>in_proj_bias</c>
     /// to <paramref name="dtype"/> (<c>out_proj</c> is a Linear, converted as one).
     /// </summary>

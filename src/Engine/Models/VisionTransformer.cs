@@ -76,6 +76,29 @@ public sealed class VisionTransformer : VisualEncoder
         return MixedPrecision.Float32(ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();   // [B, 1+N, D]
     }
 
+    /// <summary>
+    /// The training-free dense methods (METHODS.md): every block but the last as in OpenAI CLIP, the last one rebuilt by
+    /// <paramref name="kind"/>, then <c>ln_post</c> and <c>proj</c> on ALL tokens (the caller drops the class token and
+    /// normalises). Defined at the model's own resolution only for now (the methods' 224 crops): the methods'
+    /// bicubic position-embedding interpolation for other crop sizes is not ported yet, so another size is refused
+    /// rather than silently interpolated the Surgery way.
+    /// </summary>
+    public Tensor EncodeDense(Tensor image, DenseAttention kind)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = Embed(image, out var side);
+        if (side != PositionalEmbeddingCache.SideOf(positional_embedding))
+            throw new EngineInputException("resolution", $"the dense methods on a ViT run at the model's own {InputResolution}×{InputResolution} crops for now (got {side * patchSize})");
+        x = ln_pre.forward(x + MixedPrecision.As(positional_embedding, x.dtype));   // [B, 1+N, C]
+
+        var blocks = transformer.Blocks;
+        for (int i = 0; i < blocks.Count - 1; i++)
+            x = blocks[i].forward(x);
+        var omega = kind == DenseAttention.Neighbourhood ? NeighbourhoodWindow.Omega(side, side) : null;   // [1+N, 1+N]
+        x = blocks[^1].ForwardDense(x, kind, omega);                                                         // [B, 1+N, C]
+        return MixedPrecision.Float32(ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();          // [B, 1+N, D]
+    }
+
     /// <summary>The type the tower computes in: its patch convolution's (OpenAI's <c>dtype</c> property).</summary>
     public override ScalarType ComputeType => conv1.weight!.dtype;
 

@@ -96,5 +96,12 @@ public static class PromptTemplates
         "this is one {0} in the scene.",
     ];
 
+    /// <summary>
+    /// The 80 templates the training-free dense methods (NACLIP, SCLIP, ClearCLIP) use: CLIP's ImageNet list, i.e.
+    /// <see cref="Default"/> without CLIP Surgery's five "… in the scene." additions at its end (the methods' goldens
+    /// carry the list; tests check it).
+    /// </summary>
+    public static IReadOnlyList<string> Methods { get; } = [.. Default.Take(80)];
+
     public static string Apply(string template, string label) => string.Format(System.Globalization.CultureInfo.InvariantCulture, template, label);
 }

@@ -1,0 +1,41 @@
+using ClipSurgeryWeb.Engine.Models;
+using static TorchSharp.torch;
+
+namespace ClipSurgeryWeb.Engine.Methods;
+
+/// <summary>
+/// One of the training-free dense methods' encoder passes (METHODS.md): the ViT with its last block rebuilt by
+/// <see cref="Attention"/>. One instance per kind, so the explainer runs each pass once per batch however many
+/// methods read it. ViT only: the methods are defined on a ViT's last attention block.
+/// </summary>
+public sealed class DenseEncoding : IImageEncoding
+{
+    private DenseEncoding(string name, DenseAttention attention) => (Name, Attention) = (name, attention);
+
+    public static DenseEncoding ClipDense { get; } = new("clip_dense", DenseAttention.Vanilla);
+
+    public static DenseEncoding Sclip { get; } = new("sclip", DenseAttention.Correlative);
+
+    public static DenseEncoding Naclip { get; } = new("naclip", DenseAttention.Neighbourhood);
+
+    public static DenseEncoding KkReduced { get; } = new("kk_reduced", DenseAttention.KeyKeyReduced);
+
+    public string Name { get; }
+
+    /// <summary>How the last block's attention is rebuilt.</summary>
+    public DenseAttention Attention { get; }
+
+    /// <summary>The model's own size: the methods run on its native crops (see <see cref="VisionTransformer.EncodeDense"/>).</summary>
+    public int Resolution(ClipModel model, int requested) => model.Visual.InputResolution;
+
+    /// <summary>
+    /// Only plain CLIP with every token kept: its last block is OpenAI's, so token 0 is CLIP's embedding. The others
+    /// change the class token's attention too.
+    /// </summary>
+    public bool ClassTokenIsPooled(ClipModel model) => Attention == DenseAttention.Vanilla;
+
+    /// <summary><c>[b, 3, R, R]</c> → <c>[b, 1+N, D]</c>, <c>ln_post(x) @ proj</c> on every token; refused on a ResNet.</summary>
+    public Tensor Encode(ClipModel model, Tensor images) => model.Visual is VisionTransformer vit
+        ? vit.EncodeDense(images, Attention)
+        : throw new EngineInputException("modes", $"'{Name}' needs a ViT CLIP (its last attention block); this model is a ResNet");
+}

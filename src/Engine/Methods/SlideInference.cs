@@ -1,0 +1,91 @@
+using ClipSurgeryWeb.Engine.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace ClipSurgeryWeb.Engine.Methods;
+
+/// <summary>
+/// The dense methods' sliding-window head (METHODS.md, NACLIP/SCLIP's <c>forward_slide</c>): crops of
+/// <c>crop</c>×<c>crop</c> every <c>stride</c> pixels, the last window flush with the edge; per crop, the encoding's patch
+/// features (class token dropped, L2-normalised per token) against the query features, <c>[Q, h/16, w/16]</c>, bilinear
+/// (align_corners false) to the crop's size; the crops summed into the canvas and divided by the per-pixel count.
+/// All crops of an image are encoded as one batch.
+/// </summary>
+public static class SlideInference
+{
+    /// <summary>The methods' defaults: 224 crops every 112 pixels.</summary>
+    public const int DefaultCrop = 224, DefaultStride = 112;
+
+    /// <summary>The windows' top-left corners along one axis of <paramref name="size"/> pixels (the reference's grid rule).</summary>
+    public static IReadOnlyList<int> Starts(int size, int crop, int stride)
+    {
+        int grids = Math.Max(size - crop + stride - 1, 0) / stride + 1;
+        return Enumerable.Range(0, grids).Select(i => Math.Max(Math.Min(i * stride + crop, size) - crop, 0)).ToList();
+    }
+
+    /// <summary>
+    /// <paramref name="image"/> <c>[1, 3, H, W]</c> (normalised), <paramref name="queries"/> <c>[Q, D]</c> (L2-normalised)
+    /// → slide logits <c>[1, Q, H, W]</c>.
+    /// </summary>
+    public static Tensor Logits(ClipModel model, IImageEncoding encoding, Tensor image, Tensor queries, int crop = DefaultCrop, int stride = DefaultStride)
+    {
+        if (image.dim() != 4 || image.shape[0] != 1)
+            throw new EngineInputException("image", $"slide inference takes one image [1, 3, H, W] (got [{string.Join(", ", image.shape)}])");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        int h = (int)image.shape[2], w = (int)image.shape[3];
+        var windows = (from y in Starts(h, crop, stride) from x in Starts(w, crop, stride)
+                       select (Y1: y, X1: x, Y2: Math.Min(y + crop, h), X2: Math.Min(x + crop, w))).ToList();
+        var crops = torch.cat(windows.Select(c => image[.., .., c.Y1..c.Y2, c.X1..c.X2]).ToArray(), 0);   // [n, 3, ch, cw]
+        var tokens = encoding.Encode(model, crops);                                // [n, 1+N, D]
+        var patches = tokens[.., 1..];                                             // [n, N, D]
+        patches = patches / patches.norm(-1, keepdim: true);                       // per-token L2
+        var logits = patches.matmul(queries.to(patches.dtype, patches.device).t());   // [n, N, Q]
+        int patch = (int)Math.Round(Math.Sqrt((double)(crops.shape[2] * crops.shape[3]) / patches.shape[1]));
+        int gh = (int)crops.shape[2] / patch, gw = (int)crops.shape[3] / patch;
+        logits = logits.permute(0, 2, 1).reshape(logits.shape[0], logits.shape[2], gh, gw);   // [n, N, Q] -> [n, Q, N] -> [n, Q, gh, gw]
+        logits = F.interpolate(logits, [crops.shape[2], crops.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);   // [n, Q, ch, cw]
+
+        var canvas = torch.zeros(1, queries.shape[0], h, w, dtype: logits.dtype, device: logits.device);   // [1, Q, H, W]
+        var count = torch.zeros(1, 1, h, w, dtype: logits.dtype, device: logits.device);                   // [1, 1, H, W]
+        for (int i = 0; i < windows.Count; i++)
+        {
+            var c = windows[i];
+            canvas[.., .., c.Y1..c.Y2, c.X1..c.X2].add_(logits[i..(i + 1)]);
+            count[.., .., c.Y1..c.Y2, c.X1..c.X2].add_(1);
+        }
+        return (canvas / count).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The methods' post-processing of slide logits <c>[1, Q, H, W]</c>: <c>softmax(scale · logits)</c> over queries; a
+    /// class's probability is the max over its queries (<paramref name="queryClass"/>: each query's class id, classes
+    /// 0…C−1 in file order); prediction = argmax over classes, pixels whose best probability is below
+    /// <paramref name="threshold"/> → class 0. Returns the prediction <c>[1, H, W]</c> (int64) and the class
+    /// probabilities <c>[C, H, W]</c>, renormalised to sum 1 when <paramref name="renormalise"/> (NACLIP/SCLIP) or left as
+    /// the max over names (ClearCLIP/MaskCLIP).
+    /// </summary>
+    public static (Tensor Prediction, Tensor Probabilities) Classify(Tensor logits, IReadOnlyList<int> queryClass, double scale = 40,
+        double threshold = 0, bool renormalise = true)
+    {
+        if (logits.shape[1] != queryClass.Count)
+            throw new EngineInputException("queries", $"{logits.shape[1]} query maps but {queryClass.Count} query classes");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var probs = F.softmax(logits[0] * scale, 0);                                  // [Q, H, W]
+        int classes = queryClass.Max() + 1;
+        var perClass = Enumerable.Range(0, classes).Select(c =>
+        {
+            var members = queryClass.Select((k, q) => (k, q)).Where(p => p.k == c).Select(p => (long)p.q).ToArray();
+            if (members.Length == 0)
+                throw new EngineInputException("queries", $"class {c} has no query");
+            return probs.index_select(0, torch.tensor(members, device: probs.device)).amax([0]);   // [m, H, W] -> [H, W]
+        }).ToArray();
+        var classProbs = torch.stack(perClass, 0);                                    // [C, H, W]
+        var (best, pred) = classProbs.max(0, keepdim: true);                          // [1, H, W] each
+        pred = pred.masked_fill(best.lt(threshold), 0);
+        var outProbs = renormalise ? classProbs / classProbs.sum(0, keepdim: true) : classProbs;
+        return (pred.MoveToOuterDisposeScope(), outProbs.MoveToOuterDisposeScope());
+    }
+}
