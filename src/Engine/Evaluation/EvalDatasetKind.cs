@@ -3,6 +3,8 @@ namespace ClipSurgeryWeb.Engine.Evaluation;
 /// <summary>
 /// The benchmarks, named as the training-free methods' configs name them (SCLIP, NACLIP: <c>cfg_voc21.py</c>, …).
 /// Each fixes a folder layout, a class count and whether labels are reduced by one (mmseg's <c>reduce_zero_label</c>).
+/// Reduction as the methods' dataset classes set it (SCLIP and NACLIP <c>custom_datasets.py</c>: PascalVOC20Dataset and
+/// PascalContext59Dataset reduce, PascalContext60Dataset and COCOObjectDataset do not; ADE20K reduces, NACLIP's <c>cfg_ade20k.py</c> LoadAnnotations).
 /// </summary>
 public enum EvalDatasetKind
 {

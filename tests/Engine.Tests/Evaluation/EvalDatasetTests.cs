@@ -79,6 +79,20 @@ public sealed class EvalDatasetTests
     }
 
     [Fact]
+    public void COCO_Object_reads_the_instanceTrainIds_labels_beside_the_same_images()
+    {
+        using var folder = new TempFolder();
+        Image(folder.Path, "images/val2017/000000000139.jpg");
+        Grey(folder.Path, "annotations/val2017/000000000139_instanceTrainIds.png", First);
+        Grey(folder.Path, "annotations/val2017/000000000139_labelTrainIds.png", Second);
+
+        var dataset = EvalDataset.Open(folder.Path, EvalDatasetKind.CocoObject);
+
+        Assert.Equal(81, dataset.ClassCount);
+        Assert.Equal(First, Assert.Single(dataset.Samples).ReadLabels().Values);
+    }
+
+    [Fact]
     public void Cityscapes_pairs_leftImg8bit_with_gtFine_labelTrainIds_across_cities()
     {
         using var folder = new TempFolder();
