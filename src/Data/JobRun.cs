@@ -31,6 +31,14 @@ public sealed class JobRun
 
     public long? BytesTotal { get; set; }
 
+    /// <summary>For evaluations: dataset images scored so far (resumed ones included) and how many the eval takes.</summary>
+    public int? ItemsDone { get; set; }
+
+    public int? ItemsTotal { get; set; }
+
+    /// <summary>For evaluations: the finished eval's report (the engine's <c>EvalReport</c> as JSON, as <c>report.json</c>).</summary>
+    public string? ReportJson { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? StartedAt { get; set; }

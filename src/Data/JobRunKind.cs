@@ -6,4 +6,7 @@ public enum JobRunKind
     Opinions,
     Batch,
     Download,
+
+    /// <summary>Scoring methods on a benchmark folder on the server (no uploaded images).</summary>
+    Evaluation,
 }

@@ -30,6 +30,9 @@ public sealed class ResultFile
     /// <summary>For heatmaps: the similarity that the map's 1 stands for.</summary>
     public float? ValueMax { get; set; }
 
+    /// <summary>For label maps: each class's share of the pixels (the engine's <c>ClassShare</c> list as JSON); null for other files.</summary>
+    public string? SharesJson { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public bool IsImage => FileName.EndsWith(".png", StringComparison.OrdinalIgnoreCase);

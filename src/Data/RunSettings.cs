@@ -32,4 +32,30 @@ public sealed record RunSettings
 
     /// <summary>For downloads: the official model name.</summary>
     public string? OfficialName { get; init; }
+
+    /// <summary>Label maps (open-vocabulary segmentation) and evaluations: the methods whose label maps are drawn; empty = none.</summary>
+    public IReadOnlyList<MapMethod> LabelMethods { get; init; } = [];
+
+    /// <summary>Label maps: the classes, one per item, each item's names comma-separated (<c>"person, people"</c>); empty = the labels, one class each.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+
+    /// <summary>Label maps: a background class in front of the classes.</summary>
+    public bool Background { get; init; }
+
+    /// <summary>Label maps: pixels whose best class probability is below this go to class 0 (0 = off).</summary>
+    public double Threshold { get; init; }
+
+    /// <summary>Label maps and evaluations: PAMR refinement (NACLIP).</summary>
+    public bool Pamr { get; init; }
+
+    /// <summary>Label maps and evaluations: the short side images are resized to; null = the methods' default (an eval: its dataset's).</summary>
+    public int? ShortSide { get; init; }
+
+    /// <summary>Evaluations: the benchmark and its folder on the server.</summary>
+    public ClipSurgeryWeb.Engine.Evaluation.EvalDatasetKind? Dataset { get; init; }
+
+    public string? DatasetFolder { get; init; }
+
+    /// <summary>Evaluations: only the first N images.</summary>
+    public int? Limit { get; init; }
 }

@@ -33,7 +33,7 @@ public sealed class RequestValidationTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<RequestRejectedException>(() => _host.StartExplainAsync([image.Id], labels, targets, modes));
 
         Assert.Equal(subject, refused.Subject);
-        Assert.Equal(reason, refused.Reason);
+        Assert.StartsWith(reason, refused.Reason);   // lists of methods go on with the registered dense ones
         Assert.Equal(0, await RunCountAsync());
     }
 

@@ -33,9 +33,9 @@ public sealed class ResultRowsFromEventsTests : IAsyncLifetime
 
         var files = (await _host.LoadRunAsync(run.Id)).Images.Single().Files;
         var heatmaps = files.Where(f => f.Kind == ResultKinds.Heatmap).OrderBy(f => MapMethods.Order(f.Mode!.Value)).ToList();
-        Assert.Equal(MapMethods.All.Select(m => m.Method), heatmaps.Select(f => f.Mode!.Value));
+        Assert.Equal(MapMethods.Defaults, heatmaps.Select(f => f.Mode!.Value));
         Assert.All(heatmaps, f => Assert.Equal(target, f.Label));
-        Assert.Equal(MapMethods.All.Select(m => OutputNames.Png(m.Method, target)), heatmaps.Select(f => f.FileName));
+        Assert.Equal(MapMethods.Defaults.Select(m => OutputNames.Png(m, target)), heatmaps.Select(f => f.FileName));
         Assert.Equal("maps", files.Single(f => f.FileName == OutputNames.MapsFile).Kind);
     }
 

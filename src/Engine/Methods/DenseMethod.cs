@@ -10,8 +10,8 @@ namespace ClipSurgeryWeb.Engine.Methods;
 /// </summary>
 public sealed class DenseMethod : IMapMethod
 {
-    private DenseMethod(DenseEncoding encoding, string displayName, bool renormalises = true) =>
-        (Method, DisplayName, Encoding, RenormalisesProbabilities) = (new MapMethod(encoding.Name), displayName, encoding, renormalises);
+    private DenseMethod(DenseEncoding encoding, string displayName, DenseHead? head = null) =>
+        (Method, DisplayName, Encoding, Head) = (new MapMethod(encoding.Name), displayName, encoding, head ?? DenseHead.Default);
 
     public static DenseMethod ClipDense { get; } = new(DenseEncoding.ClipDense, "CLIP (dense)");
 
@@ -20,7 +20,7 @@ public sealed class DenseMethod : IMapMethod
     /// <c>probs</c> sum to 0.70…0.99 per pixel and equal the un-renormalised ones exactly (METHODS.md's text says
     /// renormalised for both; the golden made by SCLIP's code decides).
     /// </summary>
-    public static DenseMethod Sclip { get; } = new(DenseEncoding.Sclip, "SCLIP", renormalises: false);
+    public static DenseMethod Sclip { get; } = new(DenseEncoding.Sclip, "SCLIP", DenseHead.Default with { Renormalises = false });
 
     public static DenseMethod Naclip { get; } = new(DenseEncoding.Naclip, "NACLIP");
 
@@ -29,32 +29,16 @@ public sealed class DenseMethod : IMapMethod
     /// <summary>The four, in METHODS.md's order.</summary>
     public static IReadOnlyList<DenseMethod> All { get; } = [ClipDense, Sclip, Naclip, KkReduced];
 
-    /// <summary>
-    /// Registers the four in <see cref="MapMethods"/> (after the built-in ones); disposing the result removes them.
-    /// Not in the built-in list yet: that list is also the default set a batch (runall, the jobs) draws, and these
-    /// methods are ViT-only, so putting them there would make every batch on a ResNet fail. The host that offers them
-    /// (CLI, jobs) registers them once it chooses its defaults.
-    /// </summary>
-    public static IDisposable Register()
-    {
-        var registrations = new List<IDisposable>();
-        try
-        {
-            foreach (var method in All)
-                registrations.Add(MapMethods.Register(method));
-        }
-        catch
-        {
-            registrations.ForEach(r => r.Dispose());
-            throw;
-        }
-        return new Registrations(registrations);
-    }
-
     public MapMethod Method { get; }
 
+    /// <summary>Its segmentation head's settings (crop, stride, logit scale, renormalisation), as its own code's defaults.</summary>
+    public DenseHead Head { get; }
+
     /// <summary>Whether its segmentation head renormalises class probabilities to sum 1 (<see cref="SlideInference.Classify"/>).</summary>
-    public bool RenormalisesProbabilities { get; }
+    public bool RenormalisesProbabilities => Head.Renormalises;
+
+    /// <summary>Asked for by name only: the dense methods are ViT-only, and a batch on a ResNet must not fail for them.</summary>
+    public bool InDefaultSet => false;
 
     /// <summary>The dense encoding it reads (<see cref="Encoding"/> typed).</summary>
     public DenseEncoding DenseEncoding => (DenseEncoding)Encoding;
@@ -69,10 +53,5 @@ public sealed class DenseMethod : IMapMethod
     {
         var similarity = FeatureSurgery.PlainSimilarity(inputs.Features, inputs.LabelFeatures!);     // [1, 1+N, T]
         return targets.Select(t => MapDrawing.LabelSetMap(Method, similarity, inputs.Labels, t, inputs.Height, inputs.Width, inputs.Resolution)).ToList();
-    }
-
-    private sealed class Registrations(List<IDisposable> registrations) : IDisposable
-    {
-        public void Dispose() => registrations.ForEach(r => r.Dispose());
     }
 }

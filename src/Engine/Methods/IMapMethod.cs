@@ -20,6 +20,12 @@ public interface IMapMethod
     /// <summary>Whether targets compete against the whole label set (then targets must be made of labels, and runall draws it at the model's size).</summary>
     bool NeedsLabels { get; }
 
+    /// <summary>
+    /// Whether a run that names no method draws it (runall, a batch): the three CLIP Surgery maps are; the dense
+    /// training-free methods are asked for by name, being ViT-only.
+    /// </summary>
+    bool InDefaultSet => true;
+
     /// <summary>The encoder pass it reads.</summary>
     IImageEncoding Encoding { get; }
 

@@ -4,16 +4,19 @@ namespace ClipSurgeryWeb.Engine.Methods;
 
 /// <summary>
 /// The one list of map methods, in the order their maps are drawn, written and shown: CLIP Surgery, plain CLIP,
-/// single-label Surgery. Everything that names a method (the CLI's <c>--modes</c>, run settings, pages) asks here, so a
+/// single-label Surgery, then the training-free dense methods (<see cref="DenseMethod.All"/>). Everything that names a method (the CLI's <c>--modes</c>, run settings, pages) asks here, so a
 /// new method is one class and one line in <see cref="All"/> (or a <see cref="Register"/> call).
 /// </summary>
 public static class MapMethods
 {
     private static readonly Lock Gate = new();
-    private static ImmutableList<IMapMethod> registered = [new SurgeryMethod(), new PlainMethod(), new SingleLabelMethod()];
+    private static ImmutableList<IMapMethod> registered = [new SurgeryMethod(), new PlainMethod(), new SingleLabelMethod(), .. DenseMethod.All];
 
     /// <summary>Every registered method, in drawing order.</summary>
     public static IReadOnlyList<IMapMethod> All => registered;
+
+    /// <summary>What a run that names no method draws (<see cref="IMapMethod.InDefaultSet"/>), in drawing order.</summary>
+    public static IReadOnlyList<MapMethod> Defaults => registered.Where(m => m.InDefaultSet).Select(m => m.Method).ToList();
 
     /// <summary>The names, for messages: "cs, plain, single".</summary>
     public static string Names => string.Join(", ", registered.Select(m => m.Method.Name));

@@ -17,7 +17,7 @@ namespace ClipSurgeryWeb.Engine.Pipeline;
 /// place when complete and announced at once; the caller decides whether that folder is a staging folder (the CLI) or
 /// the live results folder (the jobs).
 /// </summary>
-public sealed class ClipPipeline(ClipExplainer explainer, ClipTokenizer tokenizer, SamModel? sam = null, ImageLimits? limits = null) : IClipPipeline
+public sealed partial class ClipPipeline(ClipExplainer explainer, ClipTokenizer tokenizer, SamModel? sam = null, ImageLimits? limits = null) : IClipPipeline
 {
     private readonly ImageLimits limits = limits ?? ImageLimits.Default;
 

@@ -14,6 +14,12 @@ public interface IClipPipeline
 
     void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct);
 
+    /// <summary>Label maps per method for each image (<see cref="LabelMapWritten"/>).</summary>
+    void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct);
+
+    /// <summary>Scores methods on a benchmark folder (<see cref="EvalProgressed"/> per image, then <see cref="EvalFinished"/>); continues an interrupted eval of the same request.</summary>
+    void Evaluate(Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct);
+
     /// <summary>Opinions → maps → masks per image: the one runall (<see cref="RunAllPlan"/>), on this pipeline's entries.</summary>
     void RunAll(RunAllRequest request, Action<PipelineEvent> sink, CancellationToken ct) => RunAllPlan.Run(this, request, sink, ct);
 }

@@ -23,4 +23,7 @@ public enum OutputKind
 
     /// <summary><c>settings.json</c>: what the run was asked to do (in a run's zip).</summary>
     Settings,
+
+    /// <summary><c>labels.safetensors</c>: each method's label map (<c>&lt;method&gt;.pred</c>) and class probabilities (<c>&lt;method&gt;.probs</c>).</summary>
+    Labels,
 }

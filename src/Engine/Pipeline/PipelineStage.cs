@@ -6,4 +6,7 @@ public enum PipelineStage
     Opinions,
     Explain,
     Segment,
+
+    /// <summary>Label maps per method (open-vocabulary segmentation).</summary>
+    Labels,
 }

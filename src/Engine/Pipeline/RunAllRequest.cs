@@ -20,7 +20,7 @@ public sealed record RunAllRequest(
 {
     /// <summary>The methods drawn, in drawing order.</summary>
     public IReadOnlyList<MapMethod> EffectiveMethods =>
-        Methods is { Count: > 0 } ? Methods.Distinct().OrderBy(MapMethods.Order).ToList() : MapMethods.All.Select(m => m.Method).ToList();
+        Methods is { Count: > 0 } ? Methods.Distinct().OrderBy(MapMethods.Order).ToList() : MapMethods.Defaults;
 
     public void Validate(int contextLength = 77)
     {

@@ -129,6 +129,12 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
 
         public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
             engine.With(models, ct, pipeline => pipeline.Opinions(request, sink, ct));
+
+        public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
+            engine.With(models, ct, pipeline => pipeline.SegmentLabels(request, sink, ct));
+
+        public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
+            engine.With(models, ct, pipeline => pipeline.Evaluate(request, sink, ct));
     }
 
     /// <summary>

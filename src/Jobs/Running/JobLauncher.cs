@@ -96,7 +96,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             Iterations = iterations,
             Precision = runPrecision,
             // No resolution: maps over the labels at the model's own size; BatchJob draws single-label maps at 512.
-            Modes = [.. MapMethods.All.Select(m => m.Method)],
+            Modes = [.. MapMethods.Defaults],
         };
         var run = await CreateRunAsync(who, JobRunKind.Batch, imageIds, settings, shared, ct);
         return Enqueue(run, id => hangfire.Enqueue<BatchJob>(j => j.RunAsync(id, CancellationToken.None)));

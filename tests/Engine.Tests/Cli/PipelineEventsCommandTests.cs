@@ -115,6 +115,10 @@ public sealed class PipelineEventsCommandTests : IDisposable
 
         public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct) => inner.Opinions(request, Keep(sink), ct);
 
+        public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct) => inner.SegmentLabels(request, Keep(sink), ct);
+
+        public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) => inner.Evaluate(request, Keep(sink), ct);
+
         public void RunAll(RunAllRequest request, Action<PipelineEvent> sink, CancellationToken ct) => inner.RunAll(request, Keep(sink), ct);
     }
 }

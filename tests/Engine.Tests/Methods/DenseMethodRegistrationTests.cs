@@ -1,25 +1,28 @@
 using ClipSurgeryWeb.Engine.Methods;
-using ClipSurgeryWeb.Engine.Tests.Pipeline;
 
 namespace ClipSurgeryWeb.Engine.Tests.Methods;
 
-/// <summary>The four dense methods join the registry by one call and leave it when that is disposed.</summary>
-[Collection(RegistryChanges.Name)]
+/// <summary>
+/// The dense methods are in the one registry (parsed by name, drawn after CLIP Surgery's three), but not in the set a
+/// run that names no method draws: they are ViT-only, and a batch on a ResNet must not fail for them.
+/// </summary>
 public sealed class DenseMethodRegistrationTests
 {
     [Fact]
-    public void Registered_dense_methods_are_parsed_by_name_in_drawing_order_and_removed_again()
+    public void The_dense_methods_are_registered_in_drawing_order_after_the_default_three()
     {
-        Assert.Null(MapMethods.Find("naclip"));
-        using (DenseMethod.Register())
-        {
-            Assert.Equal([MapMethod.Surgery, new MapMethod("clip_dense"), new MapMethod("naclip"), new MapMethod("kk_reduced")],
-                MapMethods.Parse("kk_reduced, NACLIP, cs, clip_dense"));
-            Assert.Equal("SCLIP", new MapMethod("sclip").DisplayName);
-            Assert.Same(DenseEncoding.Naclip, MapMethods.Find("naclip")!.Encoding);
-            Assert.Throws<ArgumentException>(() => DenseMethod.Register());
-        }
-        Assert.Null(MapMethods.Find("sclip"));
-        Assert.Equal("cs, plain, single", MapMethods.Names);
+        Assert.Equal(["cs", "plain", "single", "clip_dense", "sclip", "naclip", "kk_reduced"],
+            MapMethods.All.Select(m => m.Method.Name).Take(7));
+        Assert.Equal([MapMethod.Surgery, MapMethod.Plain, MapMethod.Single], MapMethods.Defaults);
+        Assert.Equal([new MapMethod("sclip"), new MapMethod("naclip")], MapMethods.Parse("NACLIP, sclip"));   // drawing order, not typed order
+        Assert.Equal("SCLIP", new MapMethod("sclip").DisplayName);
+    }
+
+    [Fact]
+    public void Each_dense_method_carries_its_own_codes_head()
+    {
+        Assert.All(DenseMethod.All.Where(m => m.Method.Name != "sclip"), m => Assert.Equal(DenseHead.Default, m.Head));
+        Assert.False(DenseMethod.Sclip.Head.Renormalises);
+        Assert.Equal((224, 112, 40.0), (DenseMethod.Sclip.Head.Crop, DenseMethod.Sclip.Head.Stride, DenseMethod.Sclip.Head.LogitScale));
     }
 }

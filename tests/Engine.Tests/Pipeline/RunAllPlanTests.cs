@@ -25,6 +25,10 @@ public sealed class RunAllPlanTests
 
         public void Segment(SegmentImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct) => throw new NotSupportedException();
 
+        public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct) => throw new NotSupportedException();
+
+        public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) => throw new NotSupportedException();
+
         public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct)
         {
             Requests.Add(request);

@@ -180,6 +180,12 @@ public sealed class FakeClipEngine : IClipEngine
                 Each(image, sink, ct, () => fake.OpinionsOne(request, image, sink, ct));
         }
 
+        public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
+            throw new NotSupportedException("the fake engine draws no label maps yet");
+
+        public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
+            throw new NotSupportedException("the fake engine runs no evals yet");
+
         private static void Each(PipelineImage image, Action<PipelineEvent> sink, CancellationToken ct, Action work)
         {
             ct.ThrowIfCancellationRequested();

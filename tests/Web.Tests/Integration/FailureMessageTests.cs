@@ -96,6 +96,10 @@ public sealed class FailureMessageTests : IDisposable
             public void Segment(SegmentImagesRequest request, Action<PipelineEvent> sink, CancellationToken ct) => fake.Segment(request, sink, ct);
 
             public void Opinions(OpinionsRequest request, Action<PipelineEvent> sink, CancellationToken ct) => fake.Opinions(request, sink, ct);
+
+            public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct) => fake.SegmentLabels(request, sink, ct);
+
+            public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) => fake.Evaluate(request, sink, ct);
         }
     }
 }

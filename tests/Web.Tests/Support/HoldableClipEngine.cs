@@ -48,6 +48,14 @@ public sealed class HoldableClipEngine(IClipEngine inner) : IClipEngine, IDispos
             inner.Opinions(request, sink, ct);
         }
 
+        public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            Start("labels", request.Images, ct);
+            inner.SegmentLabels(request, sink, ct);
+        }
+
+        public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) => inner.Evaluate(request, sink, ct);
+
         private void Start(string method, IReadOnlyList<PipelineImage> images, CancellationToken ct)
         {
             foreach (var image in images)

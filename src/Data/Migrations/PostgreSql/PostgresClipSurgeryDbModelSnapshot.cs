@@ -109,6 +109,12 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
                     b.Property<string>("HangfireJobId")
                         .HasColumnType("text");
 
+                    b.Property<int?>("ItemsDone")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ItemsTotal")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -120,6 +126,9 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
 
                     b.Property<string>("OwnerName")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ReportJson")
                         .HasColumnType("text");
 
                     b.Property<string>("SettingsJson")
@@ -247,6 +256,9 @@ namespace ClipSurgeryWeb.Data.Migrations.PostgreSql
 
                     b.Property<Guid>("RunId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("SharesJson")
+                        .HasColumnType("text");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");

@@ -104,6 +104,12 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                     b.Property<string>("HangfireJobId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ItemsDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ItemsTotal")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -115,6 +121,9 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
 
                     b.Property<string>("OwnerName")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SettingsJson")
@@ -237,6 +246,9 @@ namespace ClipSurgeryWeb.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SharesJson")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("SizeBytes")
