@@ -1,19 +1,65 @@
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Imaging;
+using ClipSurgeryWeb.Engine.Maps;
 using ClipSurgeryWeb.Engine.Methods;
+using ClipSurgeryWeb.Engine.Models;
+using ClipSurgeryWeb.Engine.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace ClipSurgeryWeb.Engine.Labelling;
 
 /// <summary>
 /// Open-vocabulary segmentation on a loaded CLIP model: the image resized to the options' short side and normalised
-/// as the methods' test pipelines do, each method's label map (the dense methods' slide-window head of METHODS.md;
-/// CLIP Surgery by argmax over its similarity maps), the class list's query features encoded once per call.
+/// as the methods' test pipelines do (<see cref="MethodInput"/>), each method's label map (the dense methods'
+/// slide-window head of METHODS.md; CLIP Surgery by argmax over its similarity maps), the class list's query features
+/// encoded once per call.
 /// </summary>
+/// <remarks>
+/// What <see cref="LabelPrediction.Probabilities"/> holds depends on the method. Dense methods: their heads' class
+/// probabilities (<see cref="SlideInference.Classify"/>: softmax over queries, max over a class's names, renormalised
+/// when the method's own code does). CLIP Surgery (<c>cs</c>): not probabilities but each foreground class's
+/// feature-surgery similarity map as CLIP Surgery draws it (min–max normalised over the image's tokens to 0…1, the max
+/// over the class's names, bilinear to the output size), so every class has its own 0 and 1; with a background class,
+/// class 0's plane is the threshold everywhere, the level a foreground class must reach to win a pixel.
+/// </remarks>
 public sealed class LabelSegmenter(ClipExplainer explainer)
 {
-    /// <summary>The methods that draw label maps, in drawing order.</summary>
-    public static IReadOnlyList<MapMethod> Methods => throw new NotImplementedException("issue 12: label segmentation in progress");
+    private PromptEnsemble? methodsText;
+
+    /// <summary>The methods that draw label maps, in drawing order: CLIP Surgery and every dense method.</summary>
+    public static IReadOnlyList<MapMethod> Methods =>
+        DenseMethod.All.Select(m => m.Method).Prepend(MapMethod.Surgery).OrderBy(MapMethods.Order).ToList();
+
+    public ClipExplainer Explainer => explainer;
+
+    /// <summary>
+    /// The dense methods' query features: the explainer's prompt ensemble with the methods' 80 templates (a separate
+    /// ensemble: the explainer's own stays CLIP Surgery's 85).
+    /// </summary>
+    private PromptEnsemble MethodsText => methodsText ??= explainer.Text.WithTemplates(PromptTemplates.Methods);
+
+    /// <summary>
+    /// Refuses what no image could be segmented with, before any image is opened: bad options, no method or one that
+    /// draws no label map, a dense method on a ResNet (named), PAMR (not available yet).
+    /// </summary>
+    public void Check(ClassList classes, IReadOnlyList<MapMethod> methods, LabelSegmentationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        options.Validate();
+        if (methods.Count == 0)
+            throw new EngineInputException("methods", $"no method given (use {string.Join(", ", Methods)})");
+        foreach (var method in methods.Where(m => !Methods.Contains(m)))
+            throw new EngineInputException("methods", $"'{method.Name}' draws no label map (use {string.Join(", ", Methods)})");
+        var dense = methods.Where(m => m != MapMethod.Surgery).ToList();
+        if (dense.Count > 0 && explainer.Model.Visual is not VisionTransformer)
+            throw new EngineInputException("methods", $"'{dense[0].Name}' needs a ViT CLIP (it rebuilds the last attention block); this model is a ResNet");
+        if (options.Pamr && methods.Contains(DenseMethod.Naclip.Method))
+            throw new EngineInputException("pamr", "NACLIP's PAMR refinement is not available yet");
+    }
 
     /// <summary>
     /// Each of <paramref name="methods"/>' label map of <paramref name="image"/>, in the given order, at the resized
@@ -21,8 +67,97 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
     /// class probabilities only when <paramref name="probabilities"/>.
     /// </summary>
     public IReadOnlyList<LabelPrediction> Segment(Image<Rgb24> image, ClassList classes, IReadOnlyList<MapMethod> methods,
-        LabelSegmentationOptions options, bool probabilities = true, (int Height, int Width)? outputSize = null, CancellationToken ct = default) =>
-        throw new NotImplementedException("issue 12: label segmentation in progress");
+        LabelSegmentationOptions options, bool probabilities = true, (int Height, int Width)? outputSize = null, CancellationToken ct = default)
+    {
+        Check(classes, methods, options);
+        using var scope = torch.NewDisposeScope();
+        var input = MethodInput.ToInput(image, options.ShortSide);                  // [1, 3, H, W]
+        return SegmentInput(input, image, classes, methods, options, probabilities, outputSize, ct);
+    }
 
-    public ClipExplainer Explainer => explainer;
+    /// <summary>
+    /// The same from an input already preprocessed as <see cref="MethodInput"/> does (<c>[1, 3, H, W]</c>, normalised;
+    /// the parity tests feed the goldens' own), <paramref name="image"/> only read by CLIP Surgery (which preprocesses
+    /// as CLIP does) and may be null without it.
+    /// </summary>
+    public IReadOnlyList<LabelPrediction> SegmentInput(Tensor input, Image<Rgb24>? image, ClassList classes, IReadOnlyList<MapMethod> methods,
+        LabelSegmentationOptions options, bool probabilities = true, (int Height, int Width)? outputSize = null, CancellationToken ct = default)
+    {
+        Check(classes, methods, options);
+        if (input.dim() != 4 || input.shape[0] != 1 || input.shape[1] != 3)
+            throw new EngineInputException("image", $"label maps take one image [1, 3, H, W] (got [{string.Join(", ", input.shape)}])");
+        if (methods.Contains(MapMethod.Surgery) && image is null)
+            throw new ArgumentNullException(nameof(image), "CLIP Surgery reads the image itself");
+        var (height, width) = outputSize ?? ((int)input.shape[2], (int)input.shape[3]);
+        if (height <= 0 || width <= 0)
+            throw new EngineInputException("output size", $"{width}×{height} has no pixels");
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var pixels = input.to(explainer.Device);
+        var queries = methods.Any(m => m != MapMethod.Surgery) ? MethodsText.Encode(classes.Queries, explainer.Device) : null;   // [Q, D], once for every dense method
+        var predictions = new List<LabelPrediction>();
+        foreach (var method in methods)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var methodScope = torch.NewDisposeScope();
+            var (pred, probs) = method == MapMethod.Surgery
+                ? Surgery(image!, classes, options.Threshold, height, width, ct)
+                : Dense(DenseMethod.All.Single(m => m.Method == method), pixels, queries!,
+                    classes, options, height, width);
+            predictions.Add(new LabelPrediction(method, classes, height, width,
+                pred.to(ScalarType.Byte).cpu().contiguous().data<byte>().ToArray(),
+                probabilities ? probs.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray() : null));
+        }
+        return predictions;
+    }
+
+    /// <summary>A dense method's head: slide logits <c>[1, Q, H, W]</c>, resized to the output size, classified as its code does.</summary>
+    private (Tensor Prediction, Tensor Probabilities) Dense(DenseMethod method, Tensor input, Tensor queries, ClassList classes,
+        LabelSegmentationOptions options, int height, int width)
+    {
+        var head = method.Head;
+        var logits = SlideInference.Logits(explainer.Model, method.Encoding, input, queries, head.Crop, head.Stride);   // [1, Q, h, w]
+        if (logits.shape[2] != height || logits.shape[3] != width)
+            logits = F.interpolate(logits, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);   // [1, Q, H, W]
+        return SlideInference.Classify(logits, classes.QueryClass, head.LogitScale, options.Threshold, head.Renormalises);   // [1, H, W], [C, H, W]
+    }
+
+    /// <summary>
+    /// CLIP Surgery as its authors segment: feature surgery over the foreground classes' names (the background class,
+    /// when there is one, is no query: it wins only where no foreground map reaches the threshold), each name's
+    /// similarity map min–max normalised and drawn at the output size, a class's map the max over its names, argmax
+    /// over the foreground classes. One foreground name alone has nothing to compete with (feature surgery subtracts
+    /// the mean over labels, leaving 0): it is drawn against CLIP Surgery's redundant (empty-label) feature instead,
+    /// as single-label Surgery does.
+    /// </summary>
+    private (Tensor Prediction, Tensor Probabilities) Surgery(Image<Rgb24> image, ClassList classes, double threshold, int height, int width,
+        CancellationToken ct)
+    {
+        int first = classes.HasBackground ? 1 : 0;
+        var foreground = classes.Classes.Skip(first).ToList();
+        if (foreground.Count == 0)
+            throw new EngineInputException("classes", "CLIP Surgery needs a class besides the background");
+        var names = foreground.SelectMany(c => c.Names).ToList();
+        var method = names.Count == 1 ? MapMethod.Single : MapMethod.Surgery;
+        var request = new ExplainRequest(method == MapMethod.Single ? [] : names, names, Methods: [method]);
+        var maps = explainer.Explain(image, request, ct).Maps;
+        int side = maps[0].Side;
+        var grids = torch.tensor(maps.SelectMany(m => m.Grid).ToArray(), [1, maps.Count, side, side]);              // [1, K, S, S]
+        var full = SimilarityMap.Upsample(grids, height, width)[0];                                                  // [K, H, W]
+        var perClass = new List<Tensor>();
+        int at = 0;
+        foreach (var c in foreground)
+        {
+            perClass.Add(full[at..(at + c.Names.Count)].amax([0]));                                                 // [n, H, W] -> [H, W]
+            at += c.Names.Count;
+        }
+        var scores = torch.nan_to_num(torch.stack(perClass, 0), 0);                                                 // [Cf, H, W]
+        var (best, index) = scores.max(0, keepdim: true);                                                           // [1, H, W] each
+        var pred = (index + first).masked_fill(best.lt(threshold), 0);
+        var probs = first == 1
+            ? torch.cat([torch.full([1, height, width], threshold, dtype: scores.dtype), scores], 0)                   // [C, H, W]
+            : scores;
+        return (pred, probs);
+    }
 }

@@ -21,6 +21,13 @@ public sealed class PromptEnsemble(ClipModel model, string modelSha256, ClipToke
 
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// The same model, tokenizer and cache with other <paramref name="templates"/> (the dense methods' 80): a new
+    /// ensemble, so this one's templates stay what its other callers expect. Cached features are keyed by templates too.
+    /// </summary>
+    public PromptEnsemble WithTemplates(IReadOnlyList<string> templates) =>
+        new(model, modelSha256, tokenizer, cache) { Templates = templates, BatchSize = BatchSize };
+
     /// <summary>How many prompts were actually run through the text tower (cache misses); for tests and logs.</summary>
     public int PromptsEncoded { get; private set; }
 
