@@ -12,6 +12,7 @@ public static class CliApp
         {
             ExplainCommand.Create(reporter),
             SegmentCommand.Create(reporter),
+            SegmentLabelsCommand.Create(reporter),
             OpinionsCommand.Create(reporter),
             RecordsCommand.Create(reporter),
             RunAllCommand.Create(reporter),
