@@ -48,33 +48,48 @@ public static class Pamr
         if (x.shape[2] != h || x.shape[3] != w)
             x = F.interpolate(x, [h, w], mode: InterpolationMode.Bilinear, align_corners: false);   // [B, K, H, W]
 
-        var std = torch.cat(steps.Select(d => Shifted(x, d, Cells)).ToArray(), 2).std(2, unbiased: true, keepdim: true);   // [B, K, 9·|d|, H, W] -> [B, K, 1, H, W]
-        var centre = x.unsqueeze(2);                                                                                      // [B, K, 1, H, W]
-        var difference = torch.cat(steps.Select(d => (centre - Shifted(x, d, Neighbours)).abs()).ToArray(), 2);          // [B, K, 8·|d|, H, W]
-        var affinity = F.softmax((-difference / (0.1 * std + 1e-8)).mean([1], keepdim: true), 2);                         // [B, 1, 8·|d|, H, W]
+        var cells = Offsets(steps, Cells);
+        var neighbours = Offsets(steps, Neighbours);
+        var std = Shifted(x, cells).std(2, unbiased: true, keepdim: true);                                        // [B, K, 9·|d|, H, W] -> [B, K, 1, H, W]
+        var difference = (x.unsqueeze(2) - Shifted(x, neighbours)).abs();                                          // [B, K, 8·|d|, H, W]
+        var affinity = F.softmax((-difference / (0.1 * std + 1e-8)).mean([1], keepdim: true), 2);                  // [B, 1, 8·|d|, H, W]
 
-        var mask = logits;
-        for (int i = 0; i < iterations; i++)
+        // Each query map is refined on its own, so they go in chunks that keep the [B, q, 8·|d|, H, W] neighbours
+        // bounded (a 2048-pixel image with 150 queries would otherwise hold tens of GB); the numbers are the same.
+        long perQuery = logits.shape[0] * neighbours.Length * h * w;
+        int chunk = (int)Math.Clamp(MaxNeighbourElements / perQuery, 1, logits.shape[1]);
+        var refined = new List<Tensor>();
+        for (long q = 0; q < logits.shape[1]; q += chunk)
         {
-            var neighbours = torch.cat(steps.Select(d => Shifted(mask, d, Neighbours)).ToArray(), 2);                     // [B, Q, 8·|d|, H, W]
-            mask = (neighbours * affinity).sum(2);                                                                        // [B, Q, H, W]
+            var mask = logits[.., (int)q..(int)Math.Min(q + chunk, logits.shape[1])];                                    // [B, q, H, W]
+            for (int i = 0; i < iterations; i++)
+            {
+                mask = (Shifted(mask, neighbours) * affinity).sum(2);                                                     // [B, q, 8·|d|, H, W] -> [B, q, H, W]
+            }
+            refined.Add(mask);
         }
-        return mask.MoveToOuterDisposeScope();
+        return torch.cat(refined.ToArray(), 1).MoveToOuterDisposeScope();   // [B, Q, H, W], a new tensor even with no iterations
     }
 
+    /// <summary>The most neighbour values one refinement step holds at once (2²⁶ floats, 256 MB).</summary>
+    private const long MaxNeighbourElements = 1L << 26;
+
+    /// <summary>The pixel offsets of <paramref name="cells"/> at every dilation, dilations in order (NACLIP's channel order).</summary>
+    private static (int Dy, int Dx)[] Offsets(IReadOnlyList<int> dilations, (int Dy, int Dx)[] cells) =>
+        dilations.SelectMany(d => cells.Select(c => (c.Dy * d, c.Dx * d))).ToArray();
+
     /// <summary>
-    /// The values at <paramref name="cells"/> (offsets times <paramref name="dilation"/>) of every pixel, borders
-    /// replicated: <c>[B, C, H, W]</c> → <c>[B, C, cells, H, W]</c>.
+    /// The values at <paramref name="offsets"/> from every pixel, borders replicated: <c>[B, C, H, W]</c> →
+    /// <c>[B, C, offsets, H, W]</c>. Replicate padding is index clamping, so one padding by the largest offset serves
+    /// every dilation with the same values as NACLIP's padding by each.
     /// </summary>
-    private static Tensor Shifted(Tensor x, int dilation, (int Dy, int Dx)[] cells)
+    private static Tensor Shifted(Tensor x, (int Dy, int Dx)[] offsets)
     {
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
-        var padded = F.pad(x.reshape(b * c, 1, h, w), [dilation, dilation, dilation, dilation], PaddingModes.Replicate)   // [B, C, H, W] -> [B·C, 1, H+2d, W+2d]
-            .reshape(b, c, h + 2 * dilation, w + 2 * dilation);                                                          // [B, C, H+2d, W+2d]
-        return torch.stack(cells.Select(p =>
-        {
-            long top = dilation + p.Dy * dilation, left = dilation + p.Dx * dilation;
-            return padded[.., .., (int)top..(int)(top + h), (int)left..(int)(left + w)];                                  // [B, C, H, W]
-        }).ToArray(), 2);                                                                                                  // [B, C, cells, H, W]
+        int pad = offsets.Max(o => Math.Max(Math.Abs(o.Dy), Math.Abs(o.Dx)));
+        var padded = F.pad(x.reshape(b * c, 1, h, w), [pad, pad, pad, pad], PaddingModes.Replicate)   // [B, C, H, W] -> [B·C, 1, H+2p, W+2p]
+            .reshape(b, c, h + 2 * pad, w + 2 * pad);                                                // [B, C, H+2p, W+2p]
+        return torch.stack(offsets.Select(o =>
+            padded[.., .., (pad + o.Dy)..(int)(pad + o.Dy + h), (pad + o.Dx)..(int)(pad + o.Dx + w)]).ToArray(), 2);   // offsets × [B, C, H, W] -> [B, C, offsets, H, W]
     }
 }

@@ -52,6 +52,21 @@ public sealed class PamrParityTests(MethodsModel fixture, ITestOutputHelper outp
     }
 
     [Fact]
+    public void Many_queries_are_refined_in_chunks_with_the_same_numbers()
+    {
+        // 30 query maps of 336×448 hold more neighbour values (30 · 16 · 150 528) than one step may (2²⁶), so they go in
+        // two chunks; each map must come out as it does among 10.
+        using var scope = torch.NewDisposeScope();
+        var x = Golden.Get(File, "input.demo.jpg.x");
+        var logits = Golden.Get(File, "naclip.demo.jpg.slide_logits");                              // [1, 10, 336, 448]
+        var many = torch.cat([logits, logits * 0.5, logits], 1);                                       // [1, 30, 336, 448]
+        var few = Pamr.Refine(x, logits, iterations: 1);
+        var refined = Pamr.Refine(x, many, iterations: 1);
+        Assert.Equal(0f, (refined[.., 20..] - few).abs().max().item<float>());
+        Assert.Equal(0f, (refined[.., ..10] - few).abs().max().item<float>());
+    }
+
+    [Fact]
     public void An_image_at_another_size_is_resized_to_the_logits_first()
     {
         using var scope = torch.NewDisposeScope();
