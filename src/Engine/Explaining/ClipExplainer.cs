@@ -282,13 +282,13 @@ public sealed class ClipExplainer : IDisposable
 
     /// <summary>
     /// One image's maps from its encoder features (<c>[1, 1+N, D]</c> each, raw), as the single-image pipeline makes
-    /// them: each encoding normalised over tokens once, then every method in drawing order.
+    /// them: each encoding normalised once as its maps read it (<see cref="IImageEncoding.ForMaps"/>), then every method in drawing order.
     /// </summary>
     private Explanation MapsFromFeatures(Dictionary<IImageEncoding, (Tensor Tokens, int Resolution)> features, IReadOnlyList<IMapMethod> methods,
         Tensor? labelFeatures, ExplainRequest request, int height, int width, CancellationToken ct)
     {
         using var scope = torch.NewDisposeScope();
-        var normalized = features.ToDictionary(f => f.Key, f => (Tokens: FeatureSurgery.NormalizeOverTokens(f.Value.Tokens), f.Value.Resolution));   // [1, 1+N, D]
+        var normalized = features.ToDictionary(f => f.Key, f => (Tokens: f.Key.ForMaps(f.Value.Tokens), f.Value.Resolution));   // [1, 1+N, D]
         var maps = new List<Heatmap>();
         foreach (var method in methods)
         {

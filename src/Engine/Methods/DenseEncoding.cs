@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ClipSurgeryWeb.Engine.Methods;
@@ -20,12 +21,16 @@ public sealed class DenseEncoding : IImageEncoding
 
     public static DenseEncoding KkReduced { get; } = new("kk_reduced", DenseAttention.KeyKeyReduced);
 
+    public static DenseEncoding ClearClip { get; } = new("clearclip", DenseAttention.QueryQueryReduced);
+
+    public static DenseEncoding MaskClip { get; } = new("maskclip", DenseAttention.IdentityReduced);
+
     public string Name { get; }
 
     /// <summary>How the last block's attention is rebuilt.</summary>
     public DenseAttention Attention { get; }
 
-    /// <summary>The model's own size: the methods run on its native crops (see <see cref="VisionTransformer.EncodeDense"/>).</summary>
+    /// <summary>The model's own size: maps are drawn from one native crop (the segmentation head slides its own crops, <see cref="SlideInference"/>).</summary>
     public int Resolution(ClipModel model, int requested) => model.Visual.InputResolution;
 
     /// <summary>
@@ -33,6 +38,17 @@ public sealed class DenseEncoding : IImageEncoding
     /// change the class token's attention too.
     /// </summary>
     public bool ClassTokenIsPooled(ClipModel model) => Attention == DenseAttention.Vanilla;
+
+    /// <summary>
+    /// The methods' own normalisation, L2 per token (METHODS.md, "Output features"), not CLIP Surgery's over the token
+    /// axis: a dense method's map is then its segmentation logits on the patch grid (cosine of each patch with the
+    /// label), min–max normalised by <see cref="DenseMethod.Draw"/>.
+    /// </summary>
+    public Tensor ForMaps(Tensor tokens)
+    {
+        using var scope = torch.NewDisposeScope();
+        return (tokens / tokens.norm(-1, keepdim: true)).MoveToOuterDisposeScope();   // [1, 1+N, D]
+    }
 
     /// <summary><c>[b, 3, R, R]</c> → <c>[b, 1+N, D]</c>, <c>ln_post(x) @ proj</c> on every token; refused on a ResNet.</summary>
     public Tensor Encode(ClipModel model, Tensor images) => model.Visual is VisionTransformer vit

@@ -4,9 +4,11 @@ using ClipSurgeryWeb.Engine.Surgery;
 namespace ClipSurgeryWeb.Engine.Methods;
 
 /// <summary>
-/// A training-free dense method (METHODS.md: <c>clip_dense</c>, <c>sclip</c>, <c>naclip</c>, <c>kk_reduced</c>) as a map
+/// A training-free dense method (METHODS.md: <c>clip_dense</c>, <c>sclip</c>, <c>naclip</c>, <c>kk_reduced</c>,
+/// <c>clearclip</c>, <c>maskclip</c>) as a map
 /// method: its own encoder pass (<see cref="DenseEncoding"/>), then, as plain CLIP's maps, <c>f @ tᵀ</c> against the
-/// label set. The methods differ only in their encoding, so one class serves them all.
+/// label set, with <c>f</c> L2-normalised per token (<see cref="DenseEncoding.ForMaps"/>): per target, the patch logits
+/// min–max normalised to 0…1 and bilinearly resized as the reference's <c>get_similarity_map</c>. The methods differ only in their encoding, so one class serves them all.
 /// </summary>
 public sealed class DenseMethod : IMapMethod
 {
@@ -26,8 +28,14 @@ public sealed class DenseMethod : IMapMethod
 
     public static DenseMethod KkReduced { get; } = new(DenseEncoding.KkReduced, "NACLIP without Ω (k–k, reduced)");
 
-    /// <summary>The four, in METHODS.md's order.</summary>
-    public static IReadOnlyList<DenseMethod> All { get; } = [ClipDense, Sclip, Naclip, KkReduced];
+    /// <summary>ClearCLIP (q–q attention, reduced last block) with its own code's head: 448 / 224, scale 50, not renormalised.</summary>
+    public static DenseMethod ClearClip { get; } = new(DenseEncoding.ClearClip, "ClearCLIP", DenseHead.Wide);
+
+    /// <summary>MaskCLIP as ClearCLIP's code runs it (identity attention, reduced last block), with that code's head.</summary>
+    public static DenseMethod MaskClip { get; } = new(DenseEncoding.MaskClip, "MaskCLIP", DenseHead.Wide);
+
+    /// <summary>The six, in METHODS.md's order.</summary>
+    public static IReadOnlyList<DenseMethod> All { get; } = [ClipDense, Sclip, Naclip, KkReduced, ClearClip, MaskClip];
 
     public MapMethod Method { get; }
 

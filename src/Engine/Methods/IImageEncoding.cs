@@ -1,4 +1,5 @@
 using ClipSurgeryWeb.Engine.Models;
+using ClipSurgeryWeb.Engine.Surgery;
 using static TorchSharp.torch;
 
 namespace ClipSurgeryWeb.Engine.Methods;
@@ -23,4 +24,11 @@ public interface IImageEncoding
     /// <paramref name="model"/>, so that zero-shot scores can reuse this pass instead of running the encoder again.
     /// </summary>
     bool ClassTokenIsPooled(ClipModel model) => false;
+
+    /// <summary>
+    /// The features <c>[1, 1+N, D]</c> as this encoding's maps read them: by default the reference's normalisation over
+    /// the TOKEN axis (<see cref="FeatureSurgery.NormalizeOverTokens"/>), which CLIP Surgery's and plain CLIP's maps
+    /// reproduce.
+    /// </summary>
+    Tensor ForMaps(Tensor tokens) => FeatureSurgery.NormalizeOverTokens(tokens);
 }

@@ -26,36 +26,126 @@ public static class SlideInference
 
     /// <summary>
     /// <paramref name="image"/> <c>[1, 3, H, W]</c> (normalised), <paramref name="queries"/> <c>[Q, D]</c> (L2-normalised)
-    /// → slide logits <c>[1, Q, H, W]</c>.
+    /// → slide logits <c>[1, Q, H, W]</c> of one encoding, windows of <paramref name="crop"/> every <paramref name="stride"/>
+    /// pixels, unpadded (NACLIP's and SCLIP's <c>forward_slide</c>).
     /// </summary>
     public static Tensor Logits(ClipModel model, IImageEncoding encoding, Tensor image, Tensor queries, int crop = DefaultCrop, int stride = DefaultStride)
     {
-        if (image.dim() != 4 || image.shape[0] != 1)
-            throw new EngineInputException("image", $"slide inference takes one image [1, 3, H, W] (got [{string.Join(", ", image.shape)}])");
+        CheckImage(image);
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        var windows = Windows(image, crop, stride);
+        var crops = Crops(image, windows, Padding.None);                          // [n, 3, ch, cw]
+        var tokens = encoding.Encode(model, crops);                               // [n, 1+N, D]
+        int patch = model.Visual is VisionTransformer vit
+            ? vit.PatchSize
+            : (int)Math.Round(Math.Sqrt((double)(crops.shape[2] * crops.shape[3]) / (tokens.shape[1] - 1)));
+        var logits = CropLogits(tokens, queries, crops, patch, Padding.None);      // [n, Q, ch, cw]
+        return Canvas(logits, windows, image).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Slide logits <c>[1, Q, H, W]</c> of several dense methods on one image, one per method in the order given, each
+    /// with its own head's crop and stride (<see cref="DenseMethod.Head"/>). Methods with the same windows share one
+    /// batch of crops, and on it the first L−1 blocks of the ViT run once for all of them
+    /// (<see cref="VisionTransformer.EncodeDense(Tensor, IReadOnlyList{DenseAttention})"/>); only each method's last
+    /// block and its logits are its own. The numbers are those of <see cref="Logits(ClipModel, IImageEncoding, Tensor, Tensor, int, int)"/>
+    /// per method. Heads that pad (<see cref="DenseHead.PadsCrops"/>, ClearCLIP's <c>forward_slide</c>) zero-pad each
+    /// window to whole patches, split evenly with the extra pixel at the end, and cut the logits back.
+    /// </summary>
+    public static IReadOnlyList<Tensor> Logits(ClipModel model, IReadOnlyList<DenseMethod> methods, Tensor image, Tensor queries)
+    {
+        CheckImage(image);
+        if (methods.Count == 0)
+            throw new EngineInputException("methods", "no dense method given");
+        if (model.Visual is not VisionTransformer vit)
+            throw new EngineInputException("modes", $"'{methods[0].Method.Name}' needs a ViT CLIP (its last attention block); this model is a ResNet");
+        using var noGrad = torch.no_grad();
+        var results = new Tensor[methods.Count];
+        using (var scope = torch.NewDisposeScope())
+        {
+            foreach (var group in methods.Select((m, i) => (Method: m, Index: i)).GroupBy(p => (p.Method.Head.Crop, p.Method.Head.Stride, p.Method.Head.PadsCrops)))
+            {
+                var windows = Windows(image, group.Key.Crop, group.Key.Stride);
+                int ch = windows[0].Y2 - windows[0].Y1, cw = windows[0].X2 - windows[0].X1;   // every window has the same size
+                var padding = group.Key.PadsCrops ? Padding.ToPatches(ch, cw, vit.PatchSize) : Padding.None;
+                var crops = Crops(image, windows, padding);                                    // [n, 3, ch', cw']
+                var kinds = group.Select(p => p.Method.DenseEncoding.Attention).Distinct().ToList();
+                var tokens = vit.EncodeDense(crops, kinds);                                    // per kind [n, 1+N, D]
+                foreach (var (method, index) in group)
+                {
+                    var logits = CropLogits(tokens[kinds.IndexOf(method.DenseEncoding.Attention)], queries, crops, vit.PatchSize, padding);   // [n, Q, ch, cw]
+                    results[index] = Canvas(logits, windows, image).MoveToOuterDisposeScope();
+                }
+            }
+        }
+        return results;
+    }
+
+    private static void CheckImage(Tensor image)
+    {
+        if (image.dim() != 4 || image.shape[0] != 1)
+            throw new EngineInputException("image", $"slide inference takes one image [1, 3, H, W] (got [{string.Join(", ", image.shape)}])");
+    }
+
+    private static List<(int Y1, int X1, int Y2, int X2)> Windows(Tensor image, int crop, int stride)
+    {
         int h = (int)image.shape[2], w = (int)image.shape[3];
-        var windows = (from y in Starts(h, crop, stride) from x in Starts(w, crop, stride)
-                       select (Y1: y, X1: x, Y2: Math.Min(y + crop, h), X2: Math.Min(x + crop, w))).ToList();
+        return (from y in Starts(h, crop, stride) from x in Starts(w, crop, stride)
+                select (Y1: y, X1: x, Y2: Math.Min(y + crop, h), X2: Math.Min(x + crop, w))).ToList();
+    }
+
+    /// <summary>The windows as one batch <c>[n, 3, ch, cw]</c>, zero-padded by <paramref name="padding"/>.</summary>
+    private static Tensor Crops(Tensor image, List<(int Y1, int X1, int Y2, int X2)> windows, Padding padding)
+    {
         var crops = torch.cat(windows.Select(c => image[.., .., c.Y1..c.Y2, c.X1..c.X2]).ToArray(), 0);   // [n, 3, ch, cw]
-        var tokens = encoding.Encode(model, crops);                                // [n, 1+N, D]
+        return padding.Any ? F.pad(crops, [padding.Left, padding.Right, padding.Top, padding.Bottom]) : crops;   // [n, 3, ch + t + b, cw + l + r]
+    }
+
+    /// <summary>
+    /// Per crop: patch tokens (class token dropped, L2-normalised per token) @ queryᵀ, the <c>⌊ch/p⌋×⌊cw/p⌋</c> grid
+    /// bilinear (align_corners false) to the crop's size, the padding cut off. <c>[n, 1+N, D]</c> → <c>[n, Q, ch, cw]</c>.
+    /// </summary>
+    private static Tensor CropLogits(Tensor tokens, Tensor queries, Tensor crops, int patch, Padding padding)
+    {
         var patches = tokens[.., 1..];                                             // [n, N, D]
         patches = patches / patches.norm(-1, keepdim: true);                       // per-token L2
         var logits = patches.matmul(queries.to(patches.dtype, patches.device).t());   // [n, N, Q]
-        int patch = (int)Math.Round(Math.Sqrt((double)(crops.shape[2] * crops.shape[3]) / patches.shape[1]));
-        int gh = (int)crops.shape[2] / patch, gw = (int)crops.shape[3] / patch;
+        long gh = crops.shape[2] / patch, gw = crops.shape[3] / patch;
         logits = logits.permute(0, 2, 1).reshape(logits.shape[0], logits.shape[2], gh, gw);   // [n, N, Q] -> [n, Q, N] -> [n, Q, gh, gw]
-        logits = F.interpolate(logits, [crops.shape[2], crops.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);   // [n, Q, ch, cw]
+        logits = F.interpolate(logits, [crops.shape[2], crops.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);   // [n, Q, ch', cw']
+        return padding.Any
+            ? logits[.., .., padding.Top..(int)(crops.shape[2] - padding.Bottom), padding.Left..(int)(crops.shape[3] - padding.Right)]   // [n, Q, ch, cw]
+            : logits;
+    }
 
-        var canvas = torch.zeros(1, queries.shape[0], h, w, dtype: logits.dtype, device: logits.device);   // [1, Q, H, W]
-        var count = torch.zeros(1, 1, h, w, dtype: logits.dtype, device: logits.device);                   // [1, 1, H, W]
+    /// <summary>The crops' logits summed into the image's canvas and divided by the per-pixel count: <c>[1, Q, H, W]</c>.</summary>
+    private static Tensor Canvas(Tensor logits, List<(int Y1, int X1, int Y2, int X2)> windows, Tensor image)
+    {
+        int h = (int)image.shape[2], w = (int)image.shape[3];
+        var canvas = torch.zeros(1, logits.shape[1], h, w, dtype: logits.dtype, device: logits.device);   // [1, Q, H, W]
+        var count = torch.zeros(1, 1, h, w, dtype: logits.dtype, device: logits.device);                  // [1, 1, H, W]
         for (int i = 0; i < windows.Count; i++)
         {
             var c = windows[i];
             canvas[.., .., c.Y1..c.Y2, c.X1..c.X2].add_(logits[i..(i + 1)]);
             count[.., .., c.Y1..c.Y2, c.X1..c.X2].add_(1);
         }
-        return (canvas / count).MoveToOuterDisposeScope();
+        return canvas / count;
+    }
+
+    /// <summary>Zero padding of a window to whole patches (ClearCLIP's <c>compute_padsize</c>): the odd pixel goes to the end.</summary>
+    private readonly record struct Padding(int Left, int Right, int Top, int Bottom)
+    {
+        public static Padding None => default;
+
+        public bool Any => Left + Right + Top + Bottom > 0;
+
+        public static Padding ToPatches(int height, int width, int patch)
+        {
+            int lr = width % patch == 0 ? 0 : patch - width % patch, tb = height % patch == 0 ? 0 : patch - height % patch;
+            return new(lr / 2, lr - lr / 2, tb / 2, tb - tb / 2);
+        }
     }
 
     /// <summary>

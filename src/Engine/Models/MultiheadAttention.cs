@@ -73,6 +73,8 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
         var (q, k, v) = ProjectHeads(x);                                      // each [B, H, L, d]
         var scale = Math.Pow(q.shape[^1], -0.5);
         Tensor Softmax(Tensor a, Tensor b) => F.softmax(torch.matmul(a, b.transpose(-2, -1)) * scale, -1);   // [B, H, L, L]
+        if (kind == DenseAttention.IdentityReduced)
+            return out_proj.forward(AttentionHeads.Merge(v)).MoveToOuterDisposeScope();   // A = I: softmax of 0 on the diagonal, −∞ elsewhere is exactly 1 and 0, so A·v = v exactly
         var weights = kind switch
         {
             DenseAttention.Vanilla => Softmax(q, k),
@@ -80,6 +82,7 @@ public sealed class MultiheadAttention : nn.Module<Tensor, Tensor>
             DenseAttention.Neighbourhood => F.softmax(torch.matmul(k, k.transpose(-2, -1)) * scale
                 + (omega ?? throw new ArgumentNullException(nameof(omega), "NACLIP needs its neighbourhood term")).to(k.dtype, k.device), -1),
             DenseAttention.KeyKeyReduced => Softmax(k, k),
+            DenseAttention.QueryQueryReduced => Softmax(q, q),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         var o = torch.matmul(weights, v);                                     // [B, H, L, L] @ [B, H, L, d] -> [B, H, L, d]

@@ -61,18 +61,24 @@ public sealed class ResidualAttentionBlock : nn.Module<Tensor, Tensor>
     /// The dense methods' last block (METHODS.md). <see cref="DenseAttention.Vanilla"/> and
     /// <see cref="DenseAttention.Correlative"/> keep the block: <c>x + attn(ln_1(x))</c>, then <c>x + mlp(ln_2(x))</c>.
     /// NACLIP's reduced block (<see cref="DenseAttention.Neighbourhood"/>, <see cref="DenseAttention.KeyKeyReduced"/>)
-    /// is the attention alone: <c>x = attn(ln_1(x))</c>, no residual, no MLP. <c>[B, L, C]</c> → <c>[B, L, C]</c>.
+    /// is the attention alone: <c>x = attn(ln_1(x))</c>, no residual, no MLP; so are ClearCLIP's and MaskCLIP's
+    /// (<see cref="DenseAttention.QueryQueryReduced"/>, <see cref="DenseAttention.IdentityReduced"/>: their code's
+    /// <c>ignore_residual</c> sums only the attention output). <c>[B, L, C]</c> → <c>[B, L, C]</c>.
     /// </summary>
     public Tensor ForwardDense(Tensor x, DenseAttention kind, Tensor? omega)
     {
         using var scope = torch.NewDisposeScope();
         var attended = attn.ForwardDense(ln_1.forward(x), kind, omega);
-        if (kind is DenseAttention.Neighbourhood or DenseAttention.KeyKeyReduced)
+        if (IsReduced(kind))
             return attended.MoveToOuterDisposeScope();
         x = Residual(attended, x);
         x = Residual(Mlp(ln_2.forward(x)), x);
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Whether the dense method's last block is the attention alone (no residual, no MLP).</summary>
+    public static bool IsReduced(DenseAttention kind) => kind is DenseAttention.Neighbourhood or DenseAttention.KeyKeyReduced
+        or DenseAttention.QueryQueryReduced or DenseAttention.IdentityReduced;
 
     /// <summary>
     /// <c>x + branch</c>. Without autograd the sum goes into the branch's own fresh output (<c>branch.add_(x)</c>): the

@@ -79,25 +79,42 @@ public sealed class VisionTransformer : VisualEncoder
     /// <summary>
     /// The training-free dense methods (METHODS.md): every block but the last as in OpenAI CLIP, the last one rebuilt by
     /// <paramref name="kind"/>, then <c>ln_post</c> and <c>proj</c> on ALL tokens (the caller drops the class token and
-    /// normalises). Defined at the model's own resolution only for now (the methods' 224 crops): the methods'
-    /// bicubic position-embedding interpolation for other crop sizes is not ported yet, so another size is refused
-    /// rather than silently interpolated the Surgery way.
+    /// normalises). <c>[B, 3, H, W]</c> → <c>[B, 1+N, D]</c>; see <see cref="EncodeDense(Tensor, IReadOnlyList{DenseAttention})"/>.
     /// </summary>
     public Tensor EncodeDense(Tensor image, DenseAttention kind)
     {
         using var scope = torch.NewDisposeScope();
-        var x = Embed(image, out var side);
-        if (side != PositionalEmbeddingCache.SideOf(positional_embedding))
-            throw new EngineInputException("resolution", $"the dense methods on a ViT run at the model's own {InputResolution}×{InputResolution} crops for now (got {side * patchSize})");
-        x = ln_pre.forward(x + MixedPrecision.As(positional_embedding, x.dtype));   // [B, 1+N, C]
+        return EncodeDense(image, [kind])[0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Several dense methods on the same images at the cost of one: the first L−1 blocks run once, then the last block
+    /// once per <paramref name="kinds"/> entry, each result <c>[B, 1+N, D]</c> in the order given. Any crop size whose
+    /// sides are multiples of the patch: off the checkpoint's own square grid the position embedding is interpolated by
+    /// the methods' rule (<see cref="PositionalEmbeddingCache.ResizeBicubic"/>: bicubic by scale factor), not CLIP
+    /// Surgery's bilinear one; NACLIP's Ω is built for the h×w grid.
+    /// </summary>
+    public IReadOnlyList<Tensor> EncodeDense(Tensor images, IReadOnlyList<DenseAttention> kinds)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = Embed(images, out var height, out var width);                          // [B, 1+h·w, C]
+        x = ln_pre.forward(x + MixedPrecision.As(positions.ForGrid(height, width), x.dtype));   // interpolated in fp32, then cast
 
         var blocks = transformer.Blocks;
         for (int i = 0; i < blocks.Count - 1; i++)
             x = blocks[i].forward(x);
-        var omega = kind == DenseAttention.Neighbourhood ? NeighbourhoodWindow.Omega(side, side) : null;   // [1+N, 1+N]
-        x = blocks[^1].ForwardDense(x, kind, omega);                                                         // [B, 1+N, C]
-        return MixedPrecision.Float32(ln_post.forward(x).matmul(proj)).MoveToOuterDisposeScope();          // [B, 1+N, D]
+        using var omega = kinds.Contains(DenseAttention.Neighbourhood) ? NeighbourhoodWindow.Omega(height, width) : null;   // [1+N, 1+N]
+        var outputs = new List<Tensor>(kinds.Count);
+        foreach (var kind in kinds)
+        {
+            var last = blocks[^1].ForwardDense(x, kind, kind == DenseAttention.Neighbourhood ? omega : null);   // [B, 1+N, C]
+            outputs.Add(MixedPrecision.Float32(ln_post.forward(last).matmul(proj)).MoveToOuterDisposeScope());  // [B, 1+N, D]
+        }
+        return outputs;
     }
+
+    /// <summary>The patch size in pixels (the patch convolution's stride).</summary>
+    public int PatchSize => patchSize;
 
     /// <summary>The type the tower computes in: its patch convolution's (OpenAI's <c>dtype</c> property).</summary>
     public override ScalarType ComputeType => conv1.weight!.dtype;
@@ -113,13 +130,16 @@ public sealed class VisionTransformer : VisualEncoder
     /// Patchify and prepend the class embedding: <c>[B, 3, R, R]</c> -> <c>[B, 1+N, C]</c>. The image is cast to the
     /// tower's type and the (fp32) class embedding to the patches' type, as OpenAI's <c>forward</c> does.
     /// </summary>
-    private Tensor Embed(Tensor image, out int side)
+    private Tensor Embed(Tensor image, out int side) => Embed(image, out _, out side);
+
+    /// <summary>As <see cref="Embed(Tensor, out int)"/> for any h×w grid: <c>[B, 3, H, W]</c> -> <c>[B, 1+h·w, C]</c>.</summary>
+    private Tensor Embed(Tensor image, out int height, out int width)
     {
-        var x = conv1.forward(MixedPrecision.As(image, ComputeType));   // [B, C, S, S]
-        side = (int)x.shape[^1];
-        x = x.reshape(x.shape[0], x.shape[1], -1).permute(0, 2, 1); // [B, C, S, S] -> [B, S², C]
+        var x = conv1.forward(MixedPrecision.As(image, ComputeType));   // [B, C, h, w]
+        (height, width) = ((int)x.shape[^2], (int)x.shape[^1]);
+        x = x.reshape(x.shape[0], x.shape[1], -1).permute(0, 2, 1); // [B, C, h, w] -> [B, h·w, C]
         var cls = MixedPrecision.As(class_embedding, x.dtype).expand(x.shape[0], 1, -1);   // [C] -> [B, 1, C]
-        return torch.cat([cls, x], 1);                              // [B, 1+S², C]
+        return torch.cat([cls, x], 1);                              // [B, 1+h·w, C]
     }
 
     protected override void Dispose(bool disposing)

@@ -27,6 +27,8 @@ public sealed class DenseQueryFeatureParityTests(ITestOutputHelper output)
         { "golden_methods_naclip", "clip_dense" },
         { "golden_methods_naclip", "kk_reduced" },
         { "golden_methods_sclip", "sclip" },
+        { "golden_methods_clearclip", "clearclip" },
+        { "golden_methods_clearclip", "maskclip" },
     };
 
     [Theory, MemberData(nameof(Cases))]

@@ -10,7 +10,7 @@ using ClipSurgeryWeb.Engine.Tokenization;
 namespace ClipSurgeryWeb.Engine.Tests.Pipeline;
 
 /// <summary>
-/// A map method added the way the next ones (MaskCLIP, SCLIP …) will be: one class and one registration, nothing else.
+/// A map method added the way the next ones (GEM …) will be: one class and one registration, nothing else.
 /// It is then a method everywhere: parsed by name, validated by the request, drawn, written and announced by the engine.
 /// </summary>
 [Collection(RegistryChanges.Name)]
@@ -64,9 +64,9 @@ public sealed class AddedMapMethodTests : IDisposable
     [Fact]
     public void A_method_that_is_not_registered_is_refused_by_the_request_with_the_known_names()
     {
-        var refused = Assert.Throws<EngineInputException>(() => new ExplainRequest(["cat"], Methods: [new MapMethod("maskclip")]).Validate());
+        var refused = Assert.Throws<EngineInputException>(() => new ExplainRequest(["cat"], Methods: [new MapMethod("testclip")]).Validate());
         Assert.Equal("modes", refused.Subject);
-        Assert.StartsWith("'maskclip' is not one of cs, plain, single", refused.Reason);
+        Assert.StartsWith("'testclip' is not one of cs, plain, single", refused.Reason);
     }
 
     [Fact]
