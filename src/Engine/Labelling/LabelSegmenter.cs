@@ -44,7 +44,7 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
 
     /// <summary>
     /// Refuses what no image could be segmented with, before any image is opened: bad options, no method or one that
-    /// draws no label map, a dense method on a ResNet (named), PAMR (not available yet).
+    /// draws no label map, a dense method on a ResNet (named).
     /// </summary>
     public void Check(ClassList classes, IReadOnlyList<MapMethod> methods, LabelSegmentationOptions options)
     {
@@ -57,8 +57,6 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
         var dense = methods.Where(m => m != MapMethod.Surgery).ToList();
         if (dense.Count > 0 && explainer.Model.Visual is not VisionTransformer)
             throw new EngineInputException("methods", $"'{dense[0].Name}' needs a ViT CLIP (it rebuilds the last attention block); this model is a ResNet");
-        if (options.Pamr && methods.Contains(DenseMethod.Naclip.Method))
-            throw new EngineInputException("pamr", "NACLIP's PAMR refinement is not available yet");
     }
 
     /// <summary>
@@ -95,7 +93,12 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var pixels = input.to(explainer.Device);
-        var queries = methods.Any(m => m != MapMethod.Surgery) ? MethodsText.Encode(classes.Queries, explainer.Device) : null;   // [Q, D], once for every dense method
+        var dense = methods.Where(m => m != MapMethod.Surgery).Select(m => DenseMethod.All.Single(d => d.Method == m)).ToList();
+        // Every dense method's slide logits [1, Q, h, w] from one call: methods with the same windows share their crops
+        // and the ViT's first L−1 blocks. Queries are encoded once for all of them.
+        var logits = dense.Count == 0
+            ? []
+            : SlideInference.Logits(explainer.Model, dense, pixels, MethodsText.Encode(classes.Queries, explainer.Device));
         var predictions = new List<LabelPrediction>();
         foreach (var method in methods)
         {
@@ -103,8 +106,7 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
             using var methodScope = torch.NewDisposeScope();
             var (pred, probs) = method == MapMethod.Surgery
                 ? Surgery(image!, classes, options.Threshold, height, width, ct)
-                : Dense(DenseMethod.All.Single(m => m.Method == method), pixels, queries!,
-                    classes, options, height, width);
+                : Dense(dense.Single(d => d.Method == method), pixels, logits[dense.FindIndex(d => d.Method == method)], classes, options, height, width);
             predictions.Add(new LabelPrediction(method, classes, height, width,
                 pred.to(ScalarType.Byte).cpu().contiguous().data<byte>().ToArray(),
                 probabilities ? probs.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray() : null));
@@ -112,14 +114,19 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
         return predictions;
     }
 
-    /// <summary>A dense method's head: slide logits <c>[1, Q, H, W]</c>, resized to the output size, classified as its code does.</summary>
-    private (Tensor Prediction, Tensor Probabilities) Dense(DenseMethod method, Tensor input, Tensor queries, ClassList classes,
+    /// <summary>
+    /// A dense method's head on its slide logits <c>[1, Q, h, w]</c>: resized to the output size (bilinear, align_corners
+    /// false), refined by PAMR for NACLIP when asked (on the input, which PAMR resizes to the logits), classified as its
+    /// code does — the order of NACLIP's <c>predict</c>.
+    /// </summary>
+    private static (Tensor Prediction, Tensor Probabilities) Dense(DenseMethod method, Tensor input, Tensor logits, ClassList classes,
         LabelSegmentationOptions options, int height, int width)
     {
         var head = method.Head;
-        var logits = SlideInference.Logits(explainer.Model, method.Encoding, input, queries, head.Crop, head.Stride);   // [1, Q, h, w]
         if (logits.shape[2] != height || logits.shape[3] != width)
             logits = F.interpolate(logits, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);   // [1, Q, H, W]
+        if (options.Pamr && method == DenseMethod.Naclip)
+            logits = Pamr.Refine(input, logits);                                                                     // [1, Q, H, W]
         return SlideInference.Classify(logits, classes.QueryClass, head.LogitScale, options.Threshold, head.Renormalises);   // [1, H, W], [C, H, W]
     }
 

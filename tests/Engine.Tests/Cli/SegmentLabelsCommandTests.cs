@@ -135,11 +135,19 @@ public sealed class SegmentLabelsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task PAMR_is_refused_until_it_is_available()
+    public async Task PAMR_refines_NACLIP_and_leaves_the_other_methods_alone()
     {
-        var result = await RunMethodsModel(Shared.Image("demo.jpg"), "--labels", "cat,dog", "--methods", "naclip", "--pamr");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--pamr: ", result.Errors);
+        var plain = await RunMethodsModel(Shared.Image("bwcat_cat.png"), "--classes", NamesFile, "--methods", "naclip,sclip", "--save-maps");
+        Assert.True(plain.ExitCode == 0, plain.Errors);
+        var before = Safetensors.LoadStateDict(Path.Combine(Out, "bwcat_cat", "labels.safetensors"));
+        var refined = await RunMethodsModel(Shared.Image("bwcat_cat.png"), "--classes", NamesFile, "--methods", "naclip,sclip", "--save-maps", "--pamr");
+        Assert.True(refined.ExitCode == 0, refined.Errors);
+        var after = Safetensors.LoadStateDict(Path.Combine(Out, "bwcat_cat", "labels.safetensors"));
+        Assert.Equal(before["sclip.probs"].data<float>().ToArray(), after["sclip.probs"].data<float>().ToArray());
+        Assert.NotEqual(before["naclip.probs"].data<float>().ToArray(), after["naclip.probs"].data<float>().ToArray());
+        var golden = Golden.Get(Path.Combine("methods", "golden_methods_naclip.safetensors"), "naclip.pamr.bwcat_cat.png.pred").data<byte>().ToArray();
+        var pred = after["naclip.pred"].data<byte>().ToArray();
+        Assert.True(Enumerable.Range(0, pred.Length).Count(i => pred[i] == golden[i]) >= 0.995 * pred.Length, "PAMR's prediction is NACLIP's own");
     }
 
     [Fact]

@@ -101,6 +101,29 @@ public sealed class LabelSegmenterTests(LabelSegmenterTests.MethodsExplainer fix
         return agreement;
     }
 
+    /// <summary>NACLIP with PAMR (<c>naclip.pamr.*</c>): probs within 1e-4 from the golden input, predictions ≥ 99.5 % (METHODS.md), also from the PNG file.</summary>
+    [Fact]
+    public void NACLIP_with_PAMR_matches_its_own_code()
+    {
+        using var scope = torch.NewDisposeScope();
+        var file = GoldenFile("naclip");
+        var options = new LabelSegmentationOptions(Pamr: true);
+        var segmenter = new LabelSegmenter(fixture.Explainer);
+        var p = segmenter.SegmentInput(Golden.Get(file, "input.demo.jpg.x"), null, fixture.Classes, [DenseMethod.Naclip.Method], options).Single();
+        var agreement = Agreement(Golden.Get(file, "naclip.pamr.demo.jpg.pred"), p.Prediction);
+        output.WriteLine($"naclip+pamr demo.jpg from the golden input: {agreement:P4} of pixels agree");
+        Assert.True(agreement >= PamrAgreement, $"naclip+pamr: {agreement:P4} of pixels agree");
+        Golden.AssertClose(Golden.Get(file, "naclip.pamr.demo.jpg.probs"), torch.tensor(p.Probabilities!, [7, 336, 448]), Tolerance, "naclip+pamr probs");
+
+        using var picture = ImageLoader.Load(Shared.Image("bwcat_cat.png"));
+        var fromFile = segmenter.Segment(picture, fixture.Classes, [DenseMethod.Naclip.Method], options, probabilities: false).Single();
+        var fileAgreement = Agreement(Golden.Get(file, "naclip.pamr.bwcat_cat.png.pred"), fromFile.Prediction);
+        output.WriteLine($"naclip+pamr bwcat_cat.png end to end: {fileAgreement:P4} of pixels agree");
+        Assert.True(fileAgreement >= PamrAgreement, $"naclip+pamr bwcat_cat.png end to end: {fileAgreement:P4} of pixels agree");
+    }
+
+    private const double PamrAgreement = 0.995;
+
     [Fact]
     public void An_output_size_resizes_the_logits_before_classifying()
     {
@@ -176,7 +199,7 @@ public sealed class LabelSegmenterTests(LabelSegmenterTests.MethodsExplainer fix
     }
 
     [Fact]
-    public void Methods_that_draw_no_label_map_and_PAMR_are_refused_by_name()
+    public void Methods_that_draw_no_label_map_are_refused_by_name()
     {
         using var picture = new Image<Rgb24>(64, 48);
         var segmenter = new LabelSegmenter(fixture.Explainer);
@@ -184,8 +207,6 @@ public sealed class LabelSegmenterTests(LabelSegmenterTests.MethodsExplainer fix
         Assert.Contains("'plain' draws no label map", plain.Reason);
         var none = Assert.Throws<EngineInputException>(() => segmenter.Segment(picture, fixture.Classes, [], new LabelSegmentationOptions()));
         Assert.Contains("no method", none.Reason);
-        var pamr = Assert.Throws<EngineInputException>(() => segmenter.Segment(picture, fixture.Classes, [DenseMethod.Naclip.Method], new LabelSegmentationOptions(Pamr: true)));
-        Assert.Equal("pamr", pamr.Subject);
     }
 
     [Fact]
