@@ -54,4 +54,19 @@ public sealed class ClipPipelineEvaluationTests
         for (var m = 0; m < methods.Length; m++)
             Assert.Equal(metrics[m].Compute().ClassIoU, finished.Report.Methods[m].Scores.ClassIoU);
     }
+
+    [Fact]
+    public void Evaluate_refuses_a_folder_that_is_not_the_dataset_before_scoring_anything()
+    {
+        using var folder = new TempFolder();
+        using var explainer = ClipExplainer.Load(TinyModels.VitPath, ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu));
+        var events = new List<PipelineEvent>();
+
+        var error = Assert.Throws<EngineInputException>(() => new ClipPipeline(explainer, ClipTokenizer.FromFile(Shared.Vocab)).Evaluate(
+            new EvalRequest(folder.Path, EvalDatasetKind.Cityscapes, [DenseMethod.Naclip.Method], folder["report"]), events.Add, CancellationToken.None));
+
+        Assert.Contains("no leftImg8bit/val folder", error.Reason);
+        Assert.Empty(events);
+        Assert.False(Directory.Exists(folder["report"]));
+    }
 }
