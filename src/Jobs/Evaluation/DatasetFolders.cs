@@ -27,7 +27,8 @@ public sealed class DatasetFolders(string root)
         string full;
         try
         {
-            full = Path.GetFullPath(Path.IsPathRooted(given) ? given : Path.Combine(Root, given));
+            // Without a trailing separator: "voc/" and "voc" are one folder, and one eval's settings name it one way.
+            full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Path.IsPathRooted(given) ? given : Path.Combine(Root, given)));
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
