@@ -196,6 +196,8 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         if (!run.IsFinished)
             throw new RequestRejectedException("run", "it is still queued or running");
         var again = run.Images.Where(i => i.Status is JobImageStatus.Failed or JobImageStatus.Cancelled).ToList();
+        if (run.Kind == JobRunKind.Evaluation && run.Status == JobRunStatus.Succeeded)
+            throw new RequestRejectedException("run", "the eval succeeded: start a new one to score again");
         // Downloads and evals have no images: they run again as a whole (an eval resumes from its report folder).
         if (again.Count == 0 && run.Kind is not (JobRunKind.Download or JobRunKind.Evaluation))
             throw new RequestRejectedException("run", "no failed or cancelled images to retry");

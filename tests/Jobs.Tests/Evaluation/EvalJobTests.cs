@@ -203,6 +203,8 @@ public sealed class EvalJobTests : IAsyncLifetime
         Assert.Equal(JobRunStatus.Queued, retried.Status);
         await RunAsync(run.Id);
         Assert.Equal(JobRunStatus.Succeeded, (await _host.LoadRunAsync(run.Id)).Status);
+        var again = await Assert.ThrowsAsync<RequestRejectedException>(() => _host.With(sp => sp.GetRequiredService<JobLauncher>().RetryAsync(_admin, run.Id)));
+        Assert.Contains("succeeded", again.Reason);
     }
 
     [Fact]
