@@ -17,6 +17,8 @@ public static class CliApp
             RecordsCommand.Create(reporter),
             RunAllCommand.Create(reporter),
             DeviceCommand.Create(reporter),
+            EvalCommand.Create(reporter),
+            EvalDownloadCommand.Create(reporter),
         };
 
     public static Task<int> RunAsync(string[] args, Reporter reporter, CancellationToken ct = default) =>

@@ -8,6 +8,7 @@ namespace ClipSurgeryWeb.Engine.Evaluation;
 /// </summary>
 /// <param name="Model">The CLIP model's name (its file), <paramref name="ModelSha256"/> its checksum when known.</param>
 /// <param name="ClassNames">The dataset's classes (first names), in label-id order: the per-class scores' order.</param>
+/// <param name="Threshold">The probability threshold below which pixels went to class 0 (the configs' <c>prob_thd</c>).</param>
 public sealed record EvalReport(
     string Model,
     string? ModelSha256,
@@ -21,4 +22,5 @@ public sealed record EvalReport(
     IReadOnlyList<string> ClassNames,
     IReadOnlyList<EvalMethodScores> Methods,
     DateTimeOffset Started,
-    DateTimeOffset Finished);
+    DateTimeOffset Finished,
+    double Threshold = 0);

@@ -6,7 +6,9 @@ namespace ClipSurgeryWeb.Engine.Evaluation;
 /// Score <paramref name="Methods"/> on the benchmark in <paramref name="DatasetFolder"/> (<c>clipsurgery eval</c>, the
 /// Evaluate page). <paramref name="ReportFolder"/> holds the eval's state (so a killed eval continues) and its
 /// <c>report.json</c> / <c>report.md</c>. <paramref name="Limit"/>: only the first N images; <paramref name="ShortSide"/>:
-/// null = the dataset's test pipeline (336; Cityscapes 560, ADE20K 448).
+/// null = the dataset's test pipeline (336; Cityscapes 560, ADE20K 448: <see cref="EvalDatasetSettings"/>).
+/// <paramref name="Restart"/>: discard the state of another eval found in <paramref name="ReportFolder"/> instead of refusing
+/// (it is not part of what makes two requests the same eval).
 /// </summary>
 public sealed record EvalRequest(string DatasetFolder, EvalDatasetKind Dataset, IReadOnlyList<MapMethod> Methods, string ReportFolder,
-    int? Limit = null, bool Pamr = false, int? ShortSide = null);
+    int? Limit = null, bool Pamr = false, int? ShortSide = null, bool Restart = false);

@@ -46,6 +46,13 @@ public sealed class ClipSurgeryOptions
     /// <summary>Folder for the SQLite databases, uploads and results.</summary>
     public string DataDir { get; set; } = "App_Data";
 
+    /// <summary>
+    /// The folder evaluation datasets lie under on the server: an admin starting an eval names a folder below it (a
+    /// relative name is taken inside it), so the Evaluate page cannot be pointed at any other folder of the machine.
+    /// Empty: <c>datasets</c> inside <see cref="DataDir"/>.
+    /// </summary>
+    public string? DatasetsRoot { get; set; }
+
     /// <summary>"Sqlite" (one machine, the default) or "PostgreSql" (several machines; needs ConnectionStrings:App and :Hangfire).</summary>
     public string Database { get; set; } = "Sqlite";
 
@@ -101,6 +108,10 @@ public sealed class ClipSurgeryOptions
     public string VocabularyPath(string contentRoot) => Resolve(contentRoot, VocabPath);
 
     public string DataPath(string contentRoot) => Resolve(contentRoot, DataDir);
+
+    public string DatasetsPath(string contentRoot) => string.IsNullOrWhiteSpace(DatasetsRoot)
+        ? Path.Combine(DataPath(contentRoot), "datasets")
+        : Resolve(contentRoot, DatasetsRoot);
 
     public static string Resolve(string contentRoot, string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path));

@@ -3,6 +3,7 @@ using ClipSurgeryWeb.Engine.Explaining;
 using ClipSurgeryWeb.Engine.Hosting;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Evaluation;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Models;
@@ -55,6 +56,8 @@ public static class JobsExtensions
         services.AddScoped<OpinionsJob>();
         services.AddScoped<BatchJob>();
         services.AddScoped<DownloadModelJob>();
+        services.AddScoped<EvalJob>();
+        services.AddSingleton(new DatasetFolders(options.DatasetsPath(builder.Environment.ContentRootPath)));
         services.AddJobEventPublisher(jobs);
 
         // This host's Hangfire filters: Hangfire's own (AutomaticRetry …) and ours. Registered before AddHangfire, which

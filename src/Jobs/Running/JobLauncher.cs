@@ -1,10 +1,12 @@
 using ClipSurgeryWeb.Engine.Explaining;
+using ClipSurgeryWeb.Engine.Evaluation;
 using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Jobs.Batch;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Jobs.Explain;
 using ClipSurgeryWeb.Hosting.Live;
 using ClipSurgeryWeb.Jobs.Engine;
+using ClipSurgeryWeb.Jobs.Evaluation;
 using ClipSurgeryWeb.Jobs.Models;
 using ClipSurgeryWeb.Jobs.Opinions;
 using Hangfire;
@@ -19,8 +21,9 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// <param name="storage">Hangfire's storage, asked which GPU workers there are (helper jobs) and which of a run's jobs are
 /// running (cancel); always there in the app (AddJobs registers it). Null only where there is no Hangfire at all (the
 /// pages' component tests): no helpers, and cancel deletes the run's own job.</param>
+/// <param name="datasets">Where eval datasets may lie (AddJobs registers it); null where nothing registered one: evals are refused.</param>
 public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire, ModelsFolder models,
-    IJobEvents events, TimeProvider time, JobStorage? storage = null)
+    IJobEvents events, TimeProvider time, JobStorage? storage = null, DatasetFolders? datasets = null)
 {
     public const int MaxLabels = 200;
     public const int MaxIterations = 5000;
@@ -102,6 +105,54 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         return Enqueue(run, id => hangfire.Enqueue<BatchJob>(j => j.RunAsync(id, CancellationToken.None)));
     }
 
+    /// <summary>
+    /// Scores <paramref name="methods"/> of <paramref name="modelName"/> on the benchmark in <paramref name="datasetFolder"/>
+    /// (a folder inside the datasets root; a relative one is taken inside it). Admins only: an eval holds the GPU worker
+    /// for minutes to hours and reads folders of the server. Its scores are the team's: the run is shared.
+    /// </summary>
+    public async Task<JobRun> StartEvalAsync(Requester who, string datasetFolder, EvalDatasetKind dataset, string modelName,
+        IReadOnlyList<MapMethod> methods, int? limit = null, bool pamr = false, int? shortSide = null,
+        CancellationToken ct = default, string? precision = null)
+    {
+        if (!who.IsAdmin)
+            throw new RequestRejectedException("evaluation", "only admins start evals");
+        if (!Enum.IsDefined(dataset))
+            throw new RequestRejectedException("dataset", $"'{dataset}' is not a benchmark this server knows");
+        var folder = (datasets ?? throw new RequestRejectedException("evaluation", "this server has no datasets folder configured"))
+            .Require(datasetFolder);
+        var runPrecision = RunPrecision.Check(precision);
+        var model = RequireClip(modelName);
+        var cleanMethods = methods.Select(m => MapMethods.Find(m.Name)?.Method ?? m).Distinct().OrderBy(MapMethods.Order).ToList();
+        if (cleanMethods.Count == 0)
+            throw new RequestRejectedException("methods", $"choose at least one of {string.Join(", ", EvalMethods.All)}");
+        if (cleanMethods.FirstOrDefault(m => !EvalMethods.Allows(m)) is { Name: not null } other)
+            throw new RequestRejectedException($"method '{other}'", $"draws no label map (evals take {string.Join(", ", EvalMethods.All)})");
+        if (limit is < 1)
+            throw new RequestRejectedException("limit", $"{limit} images: take at least 1 (or leave it empty for the whole dataset)");
+        if (shortSide is < MinShortSide or > MaxShortSide)
+            throw new RequestRejectedException("short side", $"{shortSide} is outside {MinShortSide}…{MaxShortSide}");
+        var settings = new RunSettings
+        {
+            ModelName = model.Name,
+            LabelMethods = cleanMethods,
+            Dataset = dataset,
+            DatasetFolder = folder,
+            Limit = limit,
+            Pamr = pamr,
+            ShortSide = shortSide,
+            Precision = runPrecision,
+        };
+        var run = NewRun(who, JobRunKind.Evaluation, settings, shared: true);
+        db.Runs.Add(run);
+        await db.SaveChangesAsync(ct);
+        return Enqueue(run, id => hangfire.Enqueue<EvalJob>(j => j.RunAsync(id, CancellationToken.None)));
+    }
+
+    /// <summary>Bounds of an eval's short side (the datasets' own are 336, 448 and 560).</summary>
+    public const int MinShortSide = 32;
+
+    public const int MaxShortSide = 2048;
+
     public async Task<JobRun> StartDownloadAsync(Requester who, string officialName, CancellationToken ct = default)
     {
         if (!who.IsAdmin)
@@ -145,7 +196,10 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         if (!run.IsFinished)
             throw new RequestRejectedException("run", "it is still queued or running");
         var again = run.Images.Where(i => i.Status is JobImageStatus.Failed or JobImageStatus.Cancelled).ToList();
-        if (again.Count == 0 && run.Kind != JobRunKind.Download)
+        if (run.Kind == JobRunKind.Evaluation && run.Status == JobRunStatus.Succeeded)
+            throw new RequestRejectedException("run", "the eval succeeded: start a new one to score again");
+        // Downloads and evals have no images: they run again as a whole (an eval resumes from its report folder).
+        if (again.Count == 0 && run.Kind is not (JobRunKind.Download or JobRunKind.Evaluation))
             throw new RequestRejectedException("run", "no failed or cancelled images to retry");
         foreach (var item in again)
         {
@@ -174,6 +228,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         JobRunKind.Opinions => Enqueue(run, id => hangfire.Enqueue<OpinionsJob>(j => j.RunAsync(id, CancellationToken.None))),
         JobRunKind.Batch => Enqueue(run, id => hangfire.Enqueue<BatchJob>(j => j.RunAsync(id, CancellationToken.None))),
         JobRunKind.Download => Enqueue(run, id => hangfire.Enqueue<DownloadModelJob>(j => j.RunAsync(id, CancellationToken.None))),
+        JobRunKind.Evaluation => Enqueue(run, id => hangfire.Enqueue<EvalJob>(j => j.RunAsync(id, CancellationToken.None))),
         _ => throw new ArgumentOutOfRangeException(nameof(run)),
     };
 

@@ -106,6 +106,8 @@ public static class WebExtensions
         services.AddSingleton<RunQueries>();
         services.AddSingleton<UploadQueries>();
         services.AddScoped<MemberAdmin>();
+        // Evaluate: the evals and their reports (the scores table, per-class IoU, history).
+        services.AddSingleton<ClipSurgeryWeb.Web.Services.Evaluations.EvalQueries>();
         // History: deleting runs and uploads (rows and files; the API's DELETE endpoints use the same service).
         services.AddScoped<ClipSurgeryWeb.Jobs.Running.Deletions>();
         // Runs (issue 11): the preselected model, a queued run's place, the opinions-on-a-CPU estimate and its device.

@@ -1,16 +1,11 @@
 using ClipSurgeryWeb.Engine.Evaluation;
 using ClipSurgeryWeb.Engine.Tests.Support;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
+using static ClipSurgeryWeb.Engine.Tests.Evaluation.EvalDatasetFiles;
 
 namespace ClipSurgeryWeb.Engine.Tests.Evaluation;
 
 public sealed class EvalDatasetTests
 {
-    // 4×3 label maps with ignore pixels (255) on their border row.
-    private static readonly byte[] First = [255, 255, 255, 255, 0, 15, 15, 1, 0, 0, 20, 20];
-    private static readonly byte[] Second = [255, 3, 3, 255, 0, 0, 9, 9, 12, 12, 0, 255];
-
     [Fact]
     public void VOC21_follows_val_txt_order_and_reads_palette_indices_as_classes()
     {
@@ -48,7 +43,7 @@ public sealed class EvalDatasetTests
         var root = Path.Combine(folder.Path, "VOCdevkit", "VOC2010");
         Image(root, "JPEGImages/2008_000008.jpg");
         Grey(root, "SegmentationClassContext/2008_000008.png", First);
-        Text(root, "ImageSets/SegmentationContext/val.txt", "2008_000008\n");
+        TextFile(root, "ImageSets/SegmentationContext/val.txt", "2008_000008\n");
 
         var dataset = EvalDataset.Open(folder.Path, kind);
 
@@ -213,40 +208,5 @@ public sealed class EvalDatasetTests
         Assert.Equal(100.0, scores.MeanIoU * 100);
         Assert.Equal(100.0, scores.AllAccuracy * 100);
         Assert.Equal(7, scores.ClassIoU.Count(v => !double.IsNaN(v)));   // classes 0, 1, 3, 9, 12, 15, 20 appear; the rest are NaN
-    }
-
-    // <parent>/VOCdevkit/VOC2012 with two images whose ids are listed out of name order.
-    private static string BuildVoc(string parent)
-    {
-        var voc = Path.Combine(parent, "VOCdevkit", "VOC2012");
-        Image(voc, "JPEGImages/2007_000033.jpg");
-        Image(voc, "JPEGImages/2007_000129.jpg");
-        Image(voc, "JPEGImages/2007_000999.jpg");   // not in val.txt
-        Palette(voc, "SegmentationClass/2007_000129.png", First);
-        Palette(voc, "SegmentationClass/2007_000033.png", Second);
-        Text(voc, "ImageSets/Segmentation/val.txt", "2007_000129\n2007_000033\n\n");
-        return voc;
-    }
-
-    private static void Image(string root, string relative)
-    {
-        var path = Prepare(root, relative);
-        using var image = new Image<Rgb24>(4, 3, new Rgb24(90, 120, 30));
-        image.Save(path);
-    }
-
-    private static void Palette(string root, string relative, byte[] values) =>
-        LabelPngFiles.WritePalette(Prepare(root, relative), 4, values.Length / 4, values, LabelPngFiles.VocPalette());
-
-    private static void Grey(string root, string relative, byte[] values) =>
-        LabelPngFiles.WriteGrey(Prepare(root, relative), 4, values.Length / 4, values);
-
-    private static void Text(string root, string relative, string text) => File.WriteAllText(Prepare(root, relative), text);
-
-    private static string Prepare(string root, string relative)
-    {
-        var path = Path.Combine(root, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return path;
     }
 }

@@ -184,7 +184,7 @@ public sealed class FakeClipEngine : IClipEngine
             throw new NotSupportedException("the fake engine draws no label maps yet");
 
         public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
-            throw new NotSupportedException("the fake engine runs no evals yet");
+            fake.EvaluateAll(models, request, sink, ct);
 
         private static void Each(PipelineImage image, Action<PipelineEvent> sink, CancellationToken ct, Action work)
         {
@@ -274,6 +274,76 @@ public sealed class FakeClipEngine : IClipEngine
         sink(new FileWritten(image.Key, OutputKind.Words, OpinionFiles.WordsFile));
         sink(new OpinionFinished(image.Key, Tokens, words, Seed: 0));
         Finishing?.Invoke("opinions", image.Path);
+    }
+
+    /// <summary>Images a fake eval scores (before its request's limit); the fake's dataset, whatever the folder holds.</summary>
+    public int EvalImages { get; set; } = 5;
+
+    /// <summary>Called with each image's index (0-based, in the dataset) and the call's token before a fake eval scores it.</summary>
+    public Action<int, CancellationToken>? EvalScoring { get; set; }
+
+    /// <summary>Every eval call's models and request, in call order.</summary>
+    public IReadOnlyList<(EngineModels Models, ClipSurgeryWeb.Engine.Evaluation.EvalRequest Request)> EvalCalls => _evalCalls.ToArray();
+
+    private readonly ConcurrentQueue<(EngineModels, ClipSurgeryWeb.Engine.Evaluation.EvalRequest)> _evalCalls = new();
+
+    /// <summary>The fake's state file in an eval's report folder: how many images are scored, as the real engine resumes from its state.</summary>
+    public const string EvalStateFile = "fake-eval-state.txt";
+
+    /// <summary>
+    /// A fake eval as the real one behaves: refuses a missing folder before writing anything, scores its images one at a
+    /// time from where the report folder's state says it stopped (a resumed eval counts the earlier images as done),
+    /// says so after each (<see cref="EvalProgressed"/>), honours cancellation between images, and ends with
+    /// <c>report.json</c> and <c>report.md</c> and <see cref="EvalFinished"/> carrying <see cref="EvalReportFor"/>.
+    /// </summary>
+    private void EvaluateAll(EngineModels models, ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+    {
+        _evalCalls.Enqueue((models, request));
+        _calls.Enqueue(("eval", request.DatasetFolder));
+        Starting?.Invoke("eval", request.DatasetFolder, ct);
+        if (!Directory.Exists(request.DatasetFolder))
+            throw new EngineInputException(request.DatasetFolder, "dataset folder not found");
+        Directory.CreateDirectory(request.ReportFolder);
+        var started = DateTimeOffset.UtcNow;
+        var total = Math.Min(EvalImages, request.Limit ?? int.MaxValue);
+        var state = Path.Combine(request.ReportFolder, EvalStateFile);
+        var done = File.Exists(state) ? int.Parse(File.ReadAllText(state), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        for (var i = done; i < total; i++)
+        {
+            EvalScoring?.Invoke(i, ct);
+            ct.ThrowIfCancellationRequested();
+            Pause(ct);
+            File.WriteAllText(state, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            sink(new EvalProgressed($"image_{i:D4}", i + 1, total));
+        }
+        var report = EvalReportFor(request, Path.GetFileNameWithoutExtension(models.ClipModelPath), total, started);
+        var file = Path.Combine(request.ReportFolder, "report.json");
+        File.WriteAllText(file, ClipSurgeryWeb.Jobs.Evaluation.EvalReportJson.Write(report));
+        File.WriteAllLines(Path.Combine(request.ReportFolder, "report.md"),
+            ["| method | mIoU |", "|---|---|", .. report.Methods.Select(m => $"| {m.Method} | {100 * m.Scores.MeanIoU:0.00} |")]);
+        Finishing?.Invoke("eval", request.DatasetFolder);
+        sink(new EvalFinished(request.DatasetFolder, report, file));
+    }
+
+    /// <summary>
+    /// The fake's report: four classes ("background", "cat", "dog", "sofa"; "sofa" has no pixels, NaN as mmseg leaves it)
+    /// and made-up per-method IoUs that differ per method, with mIoU, mAcc and aAcc computed from them as mmseg does.
+    /// </summary>
+    public static ClipSurgeryWeb.Engine.Evaluation.EvalReport EvalReportFor(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, string model,
+        int images, DateTimeOffset started)
+    {
+        IReadOnlyList<string> classes = ["background", "cat", "dog", "sofa"];
+        var methods = request.Methods.Select(method =>
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"eval/{method}"));
+            var iou = classes.Select((_, c) => c == 3 ? double.NaN : 0.2 + hash[c] / 425.0).ToList();
+            var acc = iou.Select(v => double.IsNaN(v) ? v : Math.Min(1, v + 0.1)).ToList();
+            var scores = new ClipSurgeryWeb.Engine.Evaluation.SegmentationScores(
+                0.5 + hash[5] / 600.0, iou.Where(v => !double.IsNaN(v)).Average(), acc.Where(v => !double.IsNaN(v)).Average(), iou, acc);
+            return new ClipSurgeryWeb.Engine.Evaluation.EvalMethodScores(method, scores);
+        }).ToList();
+        return new ClipSurgeryWeb.Engine.Evaluation.EvalReport(model, null, request.Dataset, request.DatasetFolder, images, images + 2,
+            request.ShortSide ?? 336, request.Pamr, request.Limit, classes, methods, started, DateTimeOffset.UtcNow);
     }
 
     private void Begin(string method, string imagePath, CancellationToken ct)
