@@ -83,6 +83,25 @@ public sealed class LabelMapRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_dense_method_of_the_registry_draws_heatmaps_through_the_explain_path()
+    {
+        var dense = MapMethods.All.OfType<DenseMethod>().Select(m => m.Method).ToList();
+        var image = await _host.UploadAsync();
+        var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartExplainAsync(_host.Owner, [image.Id], JobsHost.ModelName,
+            ["cat", "sofa"], [], [MapMethod.Surgery, .. dense], null, shared: true));
+
+        await RunExplainAsync(run.Id);
+
+        var item = (await _host.LoadRunAsync(run.Id)).Images.Single();
+        Assert.Equal([MapMethod.Surgery, .. dense], _host.Fake.ExplainSpecs.Single().Modes);
+        foreach (var method in dense)
+        {
+            Assert.Equal(["cat", "sofa"], item.Files.Where(f => f.Kind == ResultKinds.Heatmap && f.Mode == method).Select(f => f.Label!).Order(StringComparer.Ordinal));
+        }
+        Assert.Single(item.Files, f => f.Kind == "maps");
+    }
+
+    [Fact]
     public async Task A_run_without_label_methods_draws_no_label_map()
     {
         var image = await _host.UploadAsync();

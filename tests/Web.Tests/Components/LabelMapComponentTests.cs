@@ -129,6 +129,21 @@ public sealed class LabelMapComponentTests : ComponentTestContext
         Assert.Null(state.Run);
     }
 
+    [Fact]
+    public void Dense_methods_heatmaps_are_columns_named_by_their_display_names_beside_CLIP_Surgerys()
+    {
+        var methods = new[] { MapMethod.Surgery, MapMethod.Plain }.Concat(MapMethods.All.OfType<DenseMethod>().Select(m => m.Method)).ToArray();
+        var run = ResultRuns.Finished(["cat"], ResultRuns.Image("cat.png", ResultRuns.Maps(["cat"], methods)));
+
+        var grid = Render<ResultGrid>(p => p.Add(g => g.Run, run));
+
+        // Plain CLIP first (the contrast), then the registry's order.
+        var expected = methods.OrderBy(m => m == MapMethod.Plain ? -1 : MapMethods.Order(m)).ToList();
+        Assert.Equal(expected.Select(m => m.DisplayName), grid.FindAll("[data-testid=result-column]").Select(c => c.TextContent));
+        Assert.Equal(expected.Select(m => m.Name), grid.FindAll("img[data-testid=heatmap-img]").Select(i => i.GetAttribute("data-mode")));
+        Assert.Contains(DenseMethod.Naclip.DisplayName, grid.FindAll("[data-testid=result-column]").Select(c => c.TextContent));
+    }
+
     private static FileView LabelFile(string kind, MapMethod method, IReadOnlyList<ClassShare>? shares = null)
     {
         var id = Guid.NewGuid();
