@@ -87,10 +87,19 @@ public static partial class ClipCheckpoint
         Activation? requested, Func<string>? sha256, bool require)
     {
         RefuseForeignKeys(path, keys);
-        return IsHuggingFace(keys)
+        var info = IsHuggingFace(keys)
             ? DescribeHuggingFace(path, weightsFile, format, requested)
             : DescribeOpenAiNames(path, weightsFile, format, requested, sha256, require);
+        return info with { VisionTransformer = IsVisionTransformer(keys) };
     }
+
+    /// <summary>
+    /// Whether the image tower is a ViT, from the names alone: a ModifiedResNet always has its attention pool
+    /// (<c>visual.attnpool…</c>; a TorchScript archive's index names the module <c>attnpool</c>), a ViT never does,
+    /// and Hugging Face CLIP is ViT only. Listing tells members which methods a model can run before they start one.
+    /// </summary>
+    public static bool IsVisionTransformer(IReadOnlyCollection<string> keys) =>
+        IsHuggingFace(keys) || !keys.Any(k => k.Contains("attnpool", StringComparison.Ordinal));
 
     /// <summary>Keys of models that are not CLIP as the engine runs it, refused by name.</summary>
     private static void RefuseForeignKeys(string path, IReadOnlyCollection<string> keys)

@@ -7,6 +7,7 @@ namespace ClipSurgeryWeb.Engine.Checkpoints;
 /// <param name="VisionHeads">The image tower's head count when a config gives it (Hugging Face <c>num_attention_heads</c>).</param>
 /// <param name="VisionHeadWidth">The image tower's head width when a config or name gives it (OpenCLIP <c>head_width</c>; ViT-H-14: 80).</param>
 /// <param name="TextHeads">The text tower's head count when a config gives it.</param>
+/// <param name="VisionTransformer">Whether the image tower is a ViT (false: a ModifiedResNet), from the tensor names; null where not told.</param>
 public sealed record ClipCheckpointInfo(
     string WeightsFile,
     CheckpointFormat Format,
@@ -15,4 +16,5 @@ public sealed record ClipCheckpointInfo(
     string ActivationSource,
     int? VisionHeads = null,
     int? VisionHeadWidth = null,
-    int? TextHeads = null);
+    int? TextHeads = null,
+    bool? VisionTransformer = null);

@@ -12,7 +12,8 @@ namespace ClipSurgeryWeb.Jobs.Batch;
 
 /// <summary>
 /// The "runall" batch: the engine's runall (<see cref="RunAllPlan"/>) for each image, its results stored and
-/// published as the engine announces them. An image whose opinions were already stored skips them on resume (they are
+/// published as the engine announces them; then, when label methods were chosen, their label maps over the run's
+/// classes or, naming none, the image's targets (<see cref="LabelMapStep"/>). An image whose opinions were already stored skips them on resume (they are
 /// handed to the engine as known opinions).
 /// </summary>
 [Queue(Queues.Gpu)]
@@ -27,7 +28,10 @@ public sealed class BatchJob(RunLoop loop, IClipEngine engine, ModelsFolder mode
             var settings = batch.Run.Settings;
             var clip = models.RequireClip(settings.ModelName!).Path;
             var sam = settings.SamModelName is null ? null : models.RequireSam(settings.SamModelName).Path;
-            batch.Share(new StageShares(Opinions: 0.6, Explain: 0.25, Segment: 0.15));
+            var labelMaps = LabelMapChoice.Of(settings);
+            batch.Share(labelMaps.Methods.Count == 0
+                ? new StageShares(Opinions: 0.6, Explain: 0.25, Segment: 0.15)
+                : new StageShares(Opinions: 0.5, Explain: 0.2, Segment: 0.1, Labels: 0.2));
             batch.OnEvent = opinions.OnEvent;
             var known = batch.Images
                 .Select(i => (i.Input.Key, Tokens: opinions.StoredTokens(i.Item.Id)))
@@ -38,6 +42,7 @@ public sealed class BatchJob(RunLoop loop, IClipEngine engine, ModelsFolder mode
             var runAll = new RunAllSettings(OpinionsJob.OpinionSettingsOf(settings), MinTargetCount, settings.Resolution);
             var request = new RunAllRequest(batch.Inputs, runAll, Path.GetFileName(clip), settings.Modes, Segment: sam is not null,
                 SaveMaps: true, KnownOpinions: known);
-            engine.Pipeline(new EngineModels(clip, sam, RunPrecision.Of(settings))).RunAll(request, batch.Emit, batch.Token);
+            var pipeline = engine.Pipeline(new EngineModels(clip, sam, RunPrecision.Of(settings)));
+            LabelMapStep.Run(batch, pipeline, labelMaps, labels: null, saveMaps: true, sink => pipeline.RunAll(request, sink, batch.Token));
         });
 }

@@ -260,7 +260,7 @@ public sealed class EngineClipEngine(EngineClipEngineSettings settings, ILogger<
             sha is null ? null : ModelCatalog.FindBySha256(sha)?.Name, sha is null ? Models.ChecksumState.Computing : Models.ChecksumState.Done,
             clip is null ? null : CheckpointLayouts.Name(clip.Layout),
             clip?.Activation is { } a ? Activations.Name(a) : null,
-            clip?.ActivationSource);
+            clip?.ActivationSource, clip?.VisionTransformer);
     }
 
     public void Dispose()

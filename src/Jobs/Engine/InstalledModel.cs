@@ -11,5 +11,11 @@ namespace ClipSurgeryWeb.Jobs.Engine;
 /// <param name="Layout">A CLIP checkpoint's key layout: "OpenAI", "Hugging Face" or "OpenCLIP"; null for SAM.</param>
 /// <param name="Activation">A CLIP checkpoint's MLP activation, "quick_gelu" or "gelu"; null for SAM, or where nothing in its files tells (it cannot run until registered with one).</param>
 /// <param name="ActivationSource">Where the activation comes from, in words (a config, the archive's modules, a known name).</param>
+/// <param name="VisionTransformer">A CLIP checkpoint's image tower: true a ViT, false a ModifiedResNet (which the dense methods cannot run); null for SAM or where the engine did not tell.</param>
 public sealed record InstalledModel(string Name, string Path, string Kind, string Format, long SizeBytes, string? Sha256, string? OfficialName,
-    ChecksumState Checksum = ChecksumState.Done, string? Layout = null, string? Activation = null, string? ActivationSource = null);
+    ChecksumState Checksum = ChecksumState.Done, string? Layout = null, string? Activation = null, string? ActivationSource = null,
+    bool? VisionTransformer = null)
+{
+    /// <summary>A CLIP model known to be a ModifiedResNet (an unknown tower counts as none: the engine refuses then).</summary>
+    public bool IsResNet => Kind == "clip" && VisionTransformer == false;
+}

@@ -11,7 +11,7 @@ namespace ClipSurgeryWeb.Jobs.Running;
 /// <summary>
 /// One image of a run while the engine works on it: where the image and its output folder are, and what the engine's
 /// events for it do here: a written file becomes a <see cref="ResultFile"/> row (kind, method, target from the event,
-/// never from the file's name, with a heatmap's value range) and a live update; the image's zero-shot label scores are
+/// never from the file's name, with a heatmap's value range or a label map's class shares) and a live update; the image's zero-shot label scores are
 /// stored on it; progress is saved and published, all without leaving the calling thread.
 /// </summary>
 public sealed class ImageWork
@@ -95,6 +95,11 @@ public sealed class ImageWork
                 AddFile(overlay.File, ResultKinds.Overlay, null, overlay.Target);
                 Step(0.5);
                 break;
+            case LabelMapWritten labels:
+                AddFile(labels.File, ResultKinds.LabelMap, labels.Method, null, shares: LabelShares.ToJson(labels.Shares));
+                AddFile(labels.LabelFile, ResultKinds.LabelIds, labels.Method, null);
+                Step(1);
+                break;
             case FileWritten file:
                 AddFile(file.File, ResultKinds.Of(file.Kind), null, null);
                 break;
@@ -129,9 +134,10 @@ public sealed class ImageWork
 
     /// <summary>
     /// Records a file the engine wrote (upsert, so a resumed image does not duplicate rows) and announces it;
-    /// <paramref name="range"/> is what a heatmap's 0 and 1 stand for.
+    /// <paramref name="range"/> is what a heatmap's 0 and 1 stand for, <paramref name="shares"/> a label map's pixel
+    /// shares per class (<see cref="LabelShares"/>).
     /// </summary>
-    public void AddFile(string fileName, string kind, MapMethod? method, string? label, MapRange? range = null)
+    public void AddFile(string fileName, string kind, MapMethod? method, string? label, MapRange? range = null, string? shares = null)
     {
         var name = FileStore.CheckedName(fileName);
         var path = Path.Combine(OutputDir, name);
@@ -147,6 +153,7 @@ public sealed class ImageWork
         row.Label = label;
         row.ValueMin = range?.Min;
         row.ValueMax = range?.Max;
+        row.SharesJson = shares;
         row.SizeBytes = File.Exists(path) ? new FileInfo(path).Length : 0;
         row.CreatedAt = _time.GetUtcNow().UtcDateTime;
         _db.SaveChanges();

@@ -30,7 +30,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
 
     public async Task<JobRun> StartExplainAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName,
         IReadOnlyList<string> labels, IReadOnlyList<string> targets, IReadOnlyList<MapMethod> modes, int? resolution, bool shared,
-        string? samModelName = null, CancellationToken ct = default, string? precision = null)
+        string? samModelName = null, CancellationToken ct = default, string? precision = null, LabelMapChoice? labelMaps = null)
     {
         RequireImages(imageIds);
         var runPrecision = RunPrecision.Check(precision);
@@ -48,6 +48,12 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
         var cleanModes = modes.Select(m => MapMethods.Find(m.Name)?.Method ?? m).Distinct().OrderBy(MapMethods.Order).ToList();
         if (cleanModes.Count == 0)
             throw new RequestRejectedException("modes", $"choose at least one of {string.Join(", ", MapMethods.All.Select(m => m.DisplayName))}");
+        foreach (var mode in cleanModes)
+        {
+            if (MethodSupport.Refusal(mode, model) is { } reason)
+                throw new RequestRejectedException($"method '{mode.DisplayName}'", reason);
+        }
+        var labelChoice = (labelMaps ?? LabelMapChoice.None).Checked(model, cleanLabels);
         // The engine's request is the one validator: the CLI, the API and the pages refuse the same requests alike.
         try
         {
@@ -67,7 +73,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             Modes = cleanModes,
             Resolution = resolution,
             Precision = runPrecision,
-        };
+        }.WithLabelMaps(labelChoice);
         var run = await CreateRunAsync(who, JobRunKind.Explain, imageIds, settings, shared, ct);
         return Enqueue(run, id => hangfire.Enqueue<ExplainJob>(j => j.RunAsync(id, CancellationToken.None)));
     }
@@ -85,13 +91,15 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     }
 
     public async Task<JobRun> StartBatchAsync(Requester who, IReadOnlyList<Guid> imageIds, string modelName, string? samModelName,
-        int iterations, bool shared, CancellationToken ct = default, string? precision = null)
+        int iterations, bool shared, CancellationToken ct = default, string? precision = null, LabelMapChoice? labelMaps = null)
     {
         RequireImages(imageIds);
         var runPrecision = RunPrecision.Check(precision);
         var model = RequireClip(modelName);
         var sam = string.IsNullOrWhiteSpace(samModelName) ? null : models.RequireSam(samModelName);
         CheckIterations(iterations);
+        // A batch's labels come from each image's opinion: only named classes can be checked now.
+        var labelChoice = (labelMaps ?? LabelMapChoice.None).Checked(model, labels: null);
         var settings = new RunSettings
         {
             ModelName = model.Name,
@@ -100,7 +108,7 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
             Precision = runPrecision,
             // No resolution: maps over the labels at the model's own size; BatchJob draws single-label maps at 512.
             Modes = [.. MapMethods.Defaults],
-        };
+        }.WithLabelMaps(labelChoice);
         var run = await CreateRunAsync(who, JobRunKind.Batch, imageIds, settings, shared, ct);
         return Enqueue(run, id => hangfire.Enqueue<BatchJob>(j => j.RunAsync(id, CancellationToken.None)));
     }

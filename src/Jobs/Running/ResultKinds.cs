@@ -9,6 +9,12 @@ public static class ResultKinds
     public const string Mask = "mask";
     public const string Overlay = "overlay";
 
+    /// <summary>A method's label map drawn as a colour overlay with its legend (<see cref="LabelMapWritten.File"/>), with the classes' pixel shares.</summary>
+    public const string LabelMap = "labels";
+
+    /// <summary>A method's label map as a palette PNG of class ids (<see cref="LabelMapWritten.LabelFile"/>).</summary>
+    public const string LabelIds = "labelids";
+
     public static string Of(OutputKind kind) => kind switch
     {
         OutputKind.Maps => "maps",
@@ -18,6 +24,7 @@ public static class ResultKinds
         OutputKind.OpinionInfo => "opinion",
         OutputKind.Scores => "scores",
         OutputKind.Settings => "settings",
+        OutputKind.Labels => "labelmaps",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -24,7 +24,8 @@ public static class RunEndpoints
         api.MapPost("/runs/explain", async (ExplainRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartExplainAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.Labels,
-                body.Targets ?? [], body.Modes?.Select(m => new MapMethod(m)).ToList() ?? [MapMethod.Surgery, MapMethod.Plain], body.Resolution, body.Shared, body.SamModel, precision: body.Precision);
+                body.Targets ?? [], body.Modes?.Select(m => new MapMethod(m)).ToList() ?? [MapMethod.Surgery, MapMethod.Plain], body.Resolution, body.Shared, body.SamModel, precision: body.Precision,
+                labelMaps: LabelMapsRequest.Choice(body.LabelMaps));
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
         api.MapPost("/runs/opinions", async (OpinionsRequest body, HttpContext http, JobLauncher launcher) =>
@@ -35,7 +36,7 @@ public static class RunEndpoints
         api.MapPost("/runs/batch", async (BatchRequest body, HttpContext http, JobLauncher launcher) =>
         {
             var run = await launcher.StartBatchAsync(http.User.ToRequester(), body.ImageIds, body.Model, body.SamModel, body.Iterations,
-                body.Shared, precision: body.Precision);
+                body.Shared, precision: body.Precision, labelMaps: LabelMapsRequest.Choice(body.LabelMaps));
             return Results.Created($"/api/runs/{run.Id}", new { id = run.Id });
         });
         api.MapPost("/models/download", async (DownloadRequest body, HttpContext http, JobLauncher launcher) =>

@@ -101,7 +101,8 @@ public sealed class RunQueries(IDbContextFactory<ClipSurgeryDb> dbs)
             i.BestText, i.Error,
             i.Files.OrderBy(f => f.Kind).ThenBy(f => f.Label).ThenBy(f => f.Mode?.Name, StringComparer.Ordinal)
                 .Select(f => new FileView(f.Id, f.FileName, f.Kind, f.Mode, f.Label, Urls.File(f.Id), Urls.Download(f.Id),
-                    f.ValueMin is { } min && f.ValueMax is { } max ? new MapRange(min, max) : null)).ToList(),
+                    f.ValueMin is { } min && f.ValueMax is { } max ? new MapRange(min, max) : null,
+                    f.SharesJson is null ? null : LabelShares.Read(f.SharesJson))).ToList(),
             i.Tokens.OrderByDescending(t => t.Frequency).ThenBy(t => t.Token).Select(t => new TokenView(t.Token, t.Frequency)).ToList(),
             i.Scores, i.StartedAt, i.FinishedAt))
             .ToList());

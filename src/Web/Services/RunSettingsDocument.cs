@@ -5,7 +5,7 @@ namespace ClipSurgeryWeb.Web.Services;
 
 /// <summary>
 /// <c>settings.json</c> at the root of a run's zip: what the run was asked (kind, model, methods, labels, targets,
-/// resolution, iterations, seed, SAM model, precision), by whom, and how it went (status, times in ISO-8601 UTC,
+/// resolution, iterations, seed, SAM model, precision, label maps), by whom, and how it went (status, times in ISO-8601 UTC,
 /// duration), and which folder of the zip holds each image. One typed record, so the file's fields are this list and
 /// nothing else; a downloaded zip is understood without the app.
 /// </summary>
@@ -28,8 +28,16 @@ public sealed record RunSettingsDocument(
     DateTime? StartedAt,
     DateTime? FinishedAt,
     double? DurationSeconds,
-    IReadOnlyList<RunSettingsDocument.ImageEntry> Images)
+    IReadOnlyList<RunSettingsDocument.ImageEntry> Images,
+    RunSettingsDocument.LabelMapsEntry? LabelMaps = null)
 {
+    /// <summary>
+    /// The label maps asked for (null: none): methods, classes (empty: the labels, or a batch's targets, one class each),
+    /// the background class and its threshold, PAMR, the short side (null: the methods' 336).
+    /// </summary>
+    public sealed record LabelMapsEntry(IReadOnlyList<MethodEntry> Methods, IReadOnlyList<string> Classes, bool Background, double Threshold,
+        bool Pamr, int? ShortSide);
+
     /// <summary>The zip's entry name.</summary>
     public const string FileName = "settings.json";
 
@@ -72,7 +80,10 @@ public sealed record RunSettingsDocument(
             finished,
             started is { } s && finished is { } f ? Math.Round((f - s).TotalSeconds, 3) : null,
             run.Images.OrderBy(i => i.Order)
-                .Select(i => new ImageEntry(folderOf(i), i.Image?.FileName ?? "", i.Status.ToString(), i.Error)).ToList());
+                .Select(i => new ImageEntry(folderOf(i), i.Image?.FileName ?? "", i.Status.ToString(), i.Error)).ToList(),
+            settings.LabelMethods.Count == 0 ? null
+                : new LabelMapsEntry(settings.LabelMethods.Select(m => new MethodEntry(m.Name, m.DisplayName)).ToList(), settings.Classes,
+                    settings.Background, settings.Threshold, settings.Pamr, settings.ShortSide));
     }
 
     /// <summary>The app stores UTC; marked as such so it is written with its <c>Z</c>.</summary>

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ClipSurgeryWeb.Web.State;
 
 /// <summary>
-/// The Explain page's state for this circuit: uploads, labels, targets, modes, the chosen model and the last run with
-/// its heatmaps as they arrive. Kept here so leaving the page and coming back keeps the work.
+/// The Explain page's state for this circuit: uploads, labels, targets, modes, label maps, the chosen model and the last
+/// run with its heatmaps and label maps as they arrive. Kept here so leaving the page and coming back keeps the work.
 /// </summary>
 public sealed class ExplainState : IDisposable
 {
@@ -71,6 +71,12 @@ public sealed class ExplainState : IDisposable
 
     public HashSet<MapMethod> Modes { get; private set; } = [MapMethod.Surgery, MapMethod.Plain];
 
+    /// <summary>The label maps asked for beside the heatmaps (none by default).</summary>
+    public LabelMapChoice LabelMaps { get; private set; } = LabelMapChoice.None;
+
+    /// <summary>The chosen CLIP model as installed (its image tower decides which methods it can run); null when none is chosen.</summary>
+    public Jobs.Engine.InstalledModel? ModelInfo => Model is null ? null : _models.Clip.FirstOrDefault(m => m.Name == Model);
+
     public int? Resolution { get; private set; }
 
     /// <summary>"auto" (the server's default: fp16 on a GPU, fp32 on a CPU), "fp32", "fp16" or "bf16".</summary>
@@ -111,7 +117,19 @@ public sealed class ExplainState : IDisposable
             Update(() => Model = last);
     }
 
-    public void SetModel(string? model) => Update(() => { Model = model; _modelChosen = true; });
+    /// <summary>Chooses the CLIP model; the methods it cannot run (the dense ones on a ResNet) are unticked, as the picker disables them.</summary>
+    public void SetModel(string? model) => Update(() =>
+    {
+        Model = model;
+        _modelChosen = true;
+        var info = ModelInfo;
+        Modes.RemoveWhere(m => MethodSupport.Refusal(m, info) is not null);
+        var labelMethods = LabelMaps.Methods.Where(m => MethodSupport.Refusal(m, info) is null).ToList();
+        if (labelMethods.Count != LabelMaps.Methods.Count)
+            LabelMaps = LabelMaps with { Methods = labelMethods, Pamr = LabelMaps.Pamr && labelMethods.Contains(LabelMapChoice.PamrMethod) };
+    });
+
+    public void SetLabelMaps(LabelMapChoice choice) => Update(() => LabelMaps = choice);
 
     public void SetSamModel(string? model) => Update(() => SamModel = model);
 
@@ -180,7 +198,7 @@ public sealed class ExplainState : IDisposable
             var who = await _user.GetAsync();
             var run = await _ops.RunAsync<JobLauncher, ClipSurgeryWeb.Data.JobRun>(l => l.StartExplainAsync(
                 who, _uploads.Select(u => u.Id).ToList(), Model ?? "", _labels, _targets, Modes.ToList(), Resolution, Shared, SamModel,
-                precision: Precision));
+                precision: Precision, labelMaps: LabelMaps));
             Interlocked.Increment(ref _loads);
             Run = await _queries.GetAsync(who, run.Id);
         }
@@ -238,6 +256,7 @@ public sealed class ExplainState : IDisposable
             if (!settings.Targets.SequenceEqual(settings.Labels))
                 _targets.AddRange(settings.Targets);
             Modes = [.. settings.Modes];
+            LabelMaps = LabelMapChoice.Of(settings);
             Resolution = settings.Resolution;
             Precision = settings.Precision ?? "auto";
             Shared = run.Shared;

@@ -180,8 +180,53 @@ public sealed class FakeClipEngine : IClipEngine
                 Each(image, sink, ct, () => fake.OpinionsOne(request, image, sink, ct));
         }
 
-        public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
-            throw new NotSupportedException("the fake engine draws no label maps yet");
+        /// <summary>
+        /// Per image and method: a stripe label map (each class a band of columns, shifted per method, so methods differ)
+        /// as <c>labelmap_&lt;method&gt;.png</c> (grey levels = class ids) and a coloured <c>labels_&lt;method&gt;.png</c>,
+        /// announced with the shares the stripes really have; <c>labels.safetensors</c> with SaveMaps. Methods are not
+        /// checked against the label segmenter's list (the engine's own check), only that there is one.
+        /// </summary>
+        public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct)
+        {
+            PipelineImages.Check(request.Images);
+            request.Options.Validate();
+            if (request.Methods.Count == 0)
+                throw new EngineInputException("methods", "no method given");
+            foreach (var image in request.Images)
+            {
+                Each(image, sink, ct, () =>
+                {
+                    fake.Begin("labels", image.Path, ct);
+                    sink(new StageStarted(image.Key, PipelineStage.Labels, request.Methods.Count));
+                    const int height = 48, width = 64;
+                    var classes = request.Classes;
+                    foreach (var (method, index) in request.Methods.Select((m, i) => (m, i)))
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        var ids = new byte[height * width];
+                        for (var y = 0; y < height; y++)
+                        {
+                            for (var x = 0; x < width; x++)
+                                ids[y * width + x] = (byte)((x * classes.Count / width + index) % classes.Count);
+                        }
+                        var prediction = new ClipSurgeryWeb.Engine.Labelling.LabelPrediction(method, classes, height, width, ids, null);
+                        var labelFile = $"labelmap_{method.Name}.png";
+                        using (var map = Image.LoadPixelData<L8>(ids, width, height))
+                            map.SaveAsPng(Path.Combine(image.OutputDir, labelFile));
+                        var overlay = $"labels_{method.Name}.png";
+                        WritePng(Path.Combine(image.OutputDir, overlay), $"labels/{method}");
+                        sink(new LabelMapWritten(image.Key, method, overlay, labelFile, height, width, prediction.Shares()));
+                        fake.Pause(ct);
+                    }
+                    if (request.SaveMaps)
+                    {
+                        File.WriteAllBytes(Path.Combine(image.OutputDir, "labels.safetensors"), Encoding.UTF8.GetBytes("fake labels"));
+                        sink(new FileWritten(image.Key, OutputKind.Labels, "labels.safetensors"));
+                    }
+                    fake.Finishing?.Invoke("labels", image.Path);
+                });
+            }
+        }
 
         public void Evaluate(ClipSurgeryWeb.Engine.Evaluation.EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct) =>
             fake.EvaluateAll(models, request, sink, ct);

@@ -1,10 +1,13 @@
+using ClipSurgeryWeb.Engine.Methods;
+using ClipSurgeryWeb.Jobs.Running;
 using ClipSurgeryWeb.Web.Services;
 
 namespace ClipSurgeryWeb.Web.Components.Shared;
 
 /// <summary>
 /// A run's results arranged once per change of the run (live updates reload the whole <see cref="RunView"/>), so the grid's
-/// markup only walks lists: rows are targets in the order the run asked for them, columns the methods that occur.
+/// markup only walks lists: rows are targets in the order the run asked for them, columns the methods that occur, and
+/// under them each image's label maps.
 /// </summary>
 public sealed class ResultLayout
 {
@@ -51,7 +54,7 @@ public sealed class ResultLayout
                 .OrderBy(c => labels[c.Key].Asked).ThenBy(c => labels[c.Key].Seen)
                 .Select(c => new ResultRow(c.Key, c.Value))
                 .ToList();
-            images.Add(new ResultImage(image, rows, image.Files.Where(f => !f.IsImage).ToList()));
+            images.Add(new ResultImage(image, rows, image.Files.Where(f => !f.IsImage).ToList(), LabelMaps(image)));
         }
 
         return new ResultLayout(
@@ -59,6 +62,14 @@ public sealed class ResultLayout
             labels.OrderBy(l => l.Value.Asked).ThenBy(l => l.Value.Seen).Select(l => l.Key).ToList(),
             images);
     }
+
+    /// <summary>An image's label maps: each method's overlay (with its shares) and its palette PNG, in drawing order.</summary>
+    private static IReadOnlyList<LabelMapTile> LabelMaps(RunImageView image) => image.Files
+        .Where(f => f.Kind == ResultKinds.LabelMap && f.Mode is not null)
+        .Select(f => new LabelMapTile(f.Mode!.Value, f,
+            image.Files.FirstOrDefault(p => p.Kind == ResultKinds.LabelIds && p.Mode == f.Mode), f.Shares ?? []))
+        .OrderBy(t => MapMethods.Order(t.Method))
+        .ToList();
 
     private static ResultColumn? Column(FileView file) => file.Kind switch
     {
