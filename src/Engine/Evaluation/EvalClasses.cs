@@ -15,18 +15,10 @@ public static class EvalClasses
 
     /// <summary>
     /// The class list an eval of <paramref name="kind"/> queries, in label-id order.
-    /// COCO-Object's file names "bed" twice (among the background's synonyms and as class 60); <see cref="ClassList"/>
-    /// refuses a name in two classes, so the repeat is dropped from the background's synonyms here (see <see cref="RepeatedNames"/>).
+    /// COCO-Object's file names "bed" twice (among the background's synonyms and as class 60): kept as the methods'
+    /// code keeps it, two identical queries, so ties go to the first class (see <see cref="RepeatedNames"/>).
     /// </summary>
-    public static ClassList For(EvalDatasetKind kind)
-    {
-        var lines = Lines(kind);
-        var repeated = RepeatedNames(lines);
-        if (repeated.Count > 0)
-            lines = lines.Select((line, id) => string.Join(", ", line.Split(',').Select(n => n.Trim())
-                .Where(n => !repeated.TryGetValue(n, out var last) || last == id))).ToList();
-        return ClassList.Of(lines, $"{kind} classes");
-    }
+    public static ClassList For(EvalDatasetKind kind) => ClassList.Of(Lines(kind), $"{kind} classes", repeatsAllowed: true);
 
     /// <summary>The class file as the configs hold it, one line per class.</summary>
     public static string FileText(EvalDatasetKind kind)
@@ -40,8 +32,7 @@ public static class EvalClasses
     /// <summary>
     /// Names that more than one class of the file lists, each with the last class naming it. In the methods' code a
     /// repeated name is two identical queries; ties in the argmax go to the first class, so the later class can only
-    /// win through its own other names. Keeping it only in the later class is the nearest a <see cref="ClassList"/>
-    /// (one class per name) can be; it differs from the methods only on pixels whose best query is that name.
+    /// win through its own other names.
     /// </summary>
     public static IReadOnlyDictionary<string, int> RepeatedNames(IReadOnlyList<string> lines)
     {

@@ -29,9 +29,11 @@ public sealed class ClassList
 
     /// <summary>
     /// Classes from names: each item one class, its names split at commas (<c>["sky, clouds", "cat"]</c>). Empty
-    /// names are refused, as are a class named twice and more than <see cref="MaxClasses"/> classes.
+    /// names are refused, as are more than <see cref="MaxClasses"/> classes and, unless <paramref name="repeatsAllowed"/>,
+    /// a name in two classes (a user's slip; the methods' own class files have one, COCO-Object's "bed": there it is two
+    /// identical queries, and ties in the argmax go to the first class, as in the methods' code).
     /// </summary>
-    public static ClassList Of(IEnumerable<string> classes, string subject = "labels")
+    public static ClassList Of(IEnumerable<string> classes, string subject = "labels", bool repeatsAllowed = false)
     {
         var list = new List<SegmentClass>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -40,8 +42,10 @@ public sealed class ClassList
             var names = line.Split(',').Select(n => n.Trim()).ToList();
             if (names.Any(n => n.Length == 0))
                 throw new EngineInputException(subject, $"class {index + 1} ('{line.Trim()}') has an empty name");
+            if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+                throw new EngineInputException(subject, $"class {index + 1} ('{line.Trim()}') names a name twice");
             foreach (var name in names)
-                if (!seen.Add(name))
+                if (!seen.Add(name) && !repeatsAllowed)
                     throw new EngineInputException(subject, $"'{name}' is named twice (each name is one class's query)");
             list.Add(new SegmentClass(list.Count, names));
         }

@@ -10,8 +10,7 @@ namespace ClipSurgeryWeb.Jobs.Evaluation;
 public static class EvalMethods
 {
     /// <summary>In the registry's drawing order, so the page's checkboxes and a run's methods read in one order.</summary>
-    public static IReadOnlyList<MapMethod> All =>
-        DenseMethod.All.Select(m => m.Method).Prepend(MapMethod.Surgery).Distinct().OrderBy(MapMethods.Order).ToList();
+    public static IReadOnlyList<MapMethod> All => Running.LabelMapChoice.Offered;
 
     public static bool Allows(MapMethod method) => All.Contains(method);
 }

@@ -23,8 +23,7 @@ public sealed record LabelMapChoice(IReadOnlyList<MapMethod> Methods, IReadOnlyL
     /// The methods that draw label maps, in drawing order: CLIP Surgery (argmax over its similarity maps, its authors'
     /// protocol) and every training-free dense method (<see cref="DenseMethod.All"/>, so one added there is offered here).
     /// </summary>
-    public static IReadOnlyList<MapMethod> Offered =>
-        DenseMethod.All.Select(m => m.Method).Prepend(MapMethod.Surgery).Distinct().OrderBy(MapMethods.Order).ToList();
+    public static IReadOnlyList<MapMethod> Offered => ClipSurgeryWeb.Engine.Labelling.LabelSegmenter.Methods;
 
     /// <summary>The one method PAMR refines (the label segmenter applies it to NACLIP only, as NACLIP's own code).</summary>
     public static MapMethod PamrMethod => DenseMethod.Naclip.Method;

@@ -41,12 +41,22 @@ public sealed class ClassListTests
     [Theory]
     [InlineData("sky, clouds\ncat, sky", "'sky' is named twice")]
     [InlineData("sky,\ncat", "class 1 ('sky,') has an empty name")]
+    [InlineData("sky, sky\ncat", "class 1 ('sky, sky') names a name twice")]
     [InlineData("\n \n", "no class given")]
     public void Bad_class_files_are_refused_naming_the_problem(string text, string reason)
     {
         var e = Assert.Throws<EngineInputException>(() => ClassList.Parse(text, "names.txt"));
         Assert.Equal("names.txt", e.Subject);
         Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void A_name_in_two_classes_is_kept_in_both_only_when_the_caller_allows_it()
+    {
+        var classes = ClassList.Of(["sky, bed", "bed"], "coco_object", repeatsAllowed: true);
+        Assert.Equal(["sky", "bed", "bed"], classes.Queries);
+        Assert.Equal([0, 0, 1], classes.QueryClass);
+        Assert.Throws<EngineInputException>(() => ClassList.Of(["sky, bed", "bed"], "labels"));
     }
 
     [Fact]

@@ -188,10 +188,7 @@ public sealed class FakeClipEngine : IClipEngine
         /// </summary>
         public void SegmentLabels(SegmentLabelsRequest request, Action<PipelineEvent> sink, CancellationToken ct)
         {
-            PipelineImages.Check(request.Images);
-            request.Options.Validate();
-            if (request.Methods.Count == 0)
-                throw new EngineInputException("methods", "no method given");
+            request.Validate();
             foreach (var image in request.Images)
             {
                 Each(image, sink, ct, () =>
