@@ -15,7 +15,7 @@ namespace ClipSurgeryWeb.Engine.Tests.Methods;
 /// (<c>input.&lt;image&gt;.x[:, :, :224, :224]</c>), before the class token is dropped or anything normalised.
 /// Bound: 1e-4 absolute (METHODS.md).
 /// </summary>
-public sealed class DenseFeatureParityTests : IClassFixture<DenseFeatureParityTests.MethodsModel>
+public sealed class DenseFeatureParityTests : IClassFixture<MethodsModel>
 {
     private const double Tolerance = 1e-4;
     private const int Crop = 224;
@@ -25,27 +25,8 @@ public sealed class DenseFeatureParityTests : IClassFixture<DenseFeatureParityTe
 
     public DenseFeatureParityTests(MethodsModel fixture, ITestOutputHelper output) => (this.fixture, this.output) = (fixture, output);
 
-    /// <summary>
-    /// The methods' tiny model (a <c>torch.save</c> fp16 state dict, loaded as fp32), once for the class. The methods'
-    /// code builds OpenAI's <c>clip/model.py</c>, so QuickGELU; a state dict does not say so, the test states it.
-    /// </summary>
-    public sealed class MethodsModel : IDisposable
-    {
-        public ClipModel Model { get; }
-
-        public MethodsModel()
-        {
-            using var sd = StateDict.Load(Shared.Fixture(Path.Combine("methods", "clip_vit_tiny_methods_state_dict.pt")), Activation.QuickGelu);
-            Model = ClipModel.FromStateDict(sd);
-        }
-
-        public void Dispose() => Model.Dispose();
-    }
-
     /// <summary>Which golden file holds which method's outputs.</summary>
-    private static string GoldenFile(string method) => method == "sclip"
-        ? Path.Combine("methods", "golden_methods_sclip.safetensors")
-        : Path.Combine("methods", "golden_methods_naclip.safetensors");
+    private static string GoldenFile(string method) => MethodsModel.GoldenFile(method);
 
     private static DenseEncoding EncodingOf(string method) => method switch
     {

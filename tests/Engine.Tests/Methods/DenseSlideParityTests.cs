@@ -14,30 +14,14 @@ namespace ClipSurgeryWeb.Engine.Tests.Methods;
 /// <c>slide_logits</c> <c>[1, 10, H, W]</c> (1e-4), <c>probs</c> <c>[7, H, W]</c> (1e-4, softmax(40·logits), max over a class's
 /// names, renormalised except for SCLIP, whose code does not) and <c>pred</c> <c>[1, H, W]</c> (identical on ≥ 99.9 % of pixels) — METHODS.md's bounds.
 /// </summary>
-public sealed class DenseSlideParityTests(DenseSlideParityTests.MethodsModel fixture, ITestOutputHelper output)
-    : IClassFixture<DenseSlideParityTests.MethodsModel>
+public sealed class DenseSlideParityTests(MethodsModel fixture, ITestOutputHelper output) : IClassFixture<MethodsModel>
 {
     private const double Tolerance = 1e-4;
     private const double PredictionAgreement = 0.999;
 
-    /// <summary>Each query's class in the class file: background | sky, clouds | cat, kitten | bench | person, people | building | table.</summary>
-    private static readonly int[] QueryClass = [0, 1, 1, 2, 2, 3, 4, 4, 5, 6];
+    private static IReadOnlyList<int> QueryClass => MethodsModel.QueryClass;
 
-    /// <summary>The methods' tiny model (QuickGELU, OpenAI's <c>clip/model.py</c>), once for the class.</summary>
-    public sealed class MethodsModel : IDisposable
-    {
-        public ClipModel Model { get; }
-
-        public MethodsModel()
-        {
-            using var sd = StateDict.Load(Shared.Fixture(Path.Combine("methods", "clip_vit_tiny_methods_state_dict.pt")), Activation.QuickGelu);
-            Model = ClipModel.FromStateDict(sd);
-        }
-
-        public void Dispose() => Model.Dispose();
-    }
-
-    private static string GoldenFile(string method) => Path.Combine("methods", method == "sclip" ? "golden_methods_sclip.safetensors" : "golden_methods_naclip.safetensors");
+    private static string GoldenFile(string method) => MethodsModel.GoldenFile(method);
 
     private static DenseMethod MethodOf(string name) => DenseMethod.All.Single(m => m.Method.Name == name);
 
