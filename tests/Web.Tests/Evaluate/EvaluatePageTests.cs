@@ -167,16 +167,23 @@ public sealed class EvaluatePageTests : ComponentTestContext
         var surgery = page.Find("[data-testid=published-row][data-method='CLIP Surgery']");
         Assert.Equal("31.4", surgery.QuerySelector("[data-testid=published-cell][data-dataset=Cityscapes]")!.TextContent.Trim());
         Assert.Equal("21.9", surgery.QuerySelector("[data-testid=published-cell][data-dataset=CocoStuff]")!.TextContent.Trim());
-        Assert.Equal(["CLIP Surgery", "SCLIP", "NACLIP"], page.FindAll("[data-testid=published-row]").Select(r => r.GetAttribute("data-method")));
+        Assert.Equal(["CLIP Surgery", "SCLIP", "SCLIP (repository)", "NACLIP", "NACLIP + PAMR (repository)", "ClearCLIP"],
+            page.FindAll("[data-testid=published-row]").Select(r => r.GetAttribute("data-method")));
+        var sclip = page.Find("[data-testid=published-row][data-method=SCLIP]");
+        Assert.Equal("59.1", sclip.QuerySelector("[data-testid=published-cell][data-dataset=Voc21]")!.TextContent.Trim());
         var citations = page.FindAll("[data-testid=citation]").Select(c => c.TextContent).ToList();
-        Assert.Equal(3, citations.Count);
+        Assert.Equal(6, citations.Count);
         Assert.Contains("arXiv 2304.05653", citations[0]);
+        Assert.Contains("Table 6", citations[0]);
         Assert.Contains("arXiv 2312.01597", citations[1]);
-        Assert.Contains("README", citations[1]);
-        Assert.Contains("arXiv 2404.08181", citations[2]);
+        Assert.Contains("quoted identically", citations[1]);
+        Assert.Contains("README", citations[2]);
+        Assert.Contains("arXiv 2404.08181", citations[3]);
+        Assert.Contains("PAMR on", citations[4]);
+        Assert.Contains("arXiv 2407.12442", citations[5]);
         // Every published figure on the page is one of PublishedScores, each row pointing at its own source.
         Assert.Equal(PublishedScores.All.Count, page.FindAll("[data-testid=published-cell]").Count);
-        Assert.Equal("#cite-naclip", page.Find("[data-testid=published-row][data-method=NACLIP] sup a").GetAttribute("href"));
+        Assert.Equal("#cite-naclip-paper", page.Find("[data-testid=published-row][data-method=NACLIP] sup a").GetAttribute("href"));
         Assert.NotEmpty(page.FindAll("[data-testid=published-note]"));
     }
 
