@@ -27,14 +27,16 @@ public sealed class PositionalEmbeddingCache(Func<Tensor> checkpointTable) : IDi
 
     /// <summary>
     /// The dense methods' table for an <paramref name="height"/>×<paramref name="width"/> patch grid
-    /// (<see cref="ResizeBicubic"/>); the checkpoint's own table when the grid is its own square (as the methods'
-    /// <c>interpolate_pos_encoding</c>: <c>npatch == N and w == h</c>). Owned by the cache.
+    /// (<see cref="ResizeBicubic"/>), or the checkpoint's own table whenever the grid has as many cells as its own. The
+    /// methods' ViT <c>forward</c> (NACLIP's and SCLIP's <c>clip/model.py</c>, ClearCLIP's <c>open_clip/transformer.py</c>)
+    /// interpolates only <c>if x.shape[1] != positional_embedding.shape[0]</c>: a token count, not a shape, so a 7×28
+    /// grid on a 14×14 model adds the 14×14 table read row by row. That quirk is kept. Owned by the cache.
     /// </summary>
     public Tensor ForGrid(int height, int width)
     {
         var table = checkpointTable();
         int side = SideOf(table);
-        if (height == side && width == side)
+        if (height * width == side * side)
             return table;
         return Cached((height, width, true, table.device_type, table.device_index), () => ResizeBicubic(table, height, width));
     }

@@ -55,6 +55,18 @@ public sealed class DensePositionEmbeddingTests(ITestOutputHelper output)
         Assert.NotSame(wide, cache.ForSide(21));   // CLIP Surgery's square bilinear rule is another table
     }
 
+    [Theory]
+    [InlineData(7, 28)]
+    [InlineData(28, 7)]
+    public void A_grid_with_the_models_token_count_keeps_its_table_whatever_its_shape(int height, int width)
+    {
+        // The methods' forward tests only x.shape[1] != positional_embedding.shape[0]: 7·28 = 14·14 tokens, no interpolation.
+        using var table = torch.randn([1 + Side * Side, Channels]);
+        using var cache = new PositionalEmbeddingCache(() => table);
+        Assert.Same(table, cache.ForGrid(height, width));
+        Assert.NotSame(table, cache.ForGrid(height, width + 1));
+    }
+
     /// <summary>PyTorch's <c>upsample_bicubic2d</c> (align_corners false) at one output cell, <paramref name="scaleY"/>/<paramref name="scaleX"/> = input per output.</summary>
     private static double Bicubic(float[] source, int channel, int y, int x, double scaleY, double scaleX)
     {
