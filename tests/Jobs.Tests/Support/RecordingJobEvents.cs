@@ -9,5 +9,12 @@ public sealed class RecordingJobEvents : IJobEvents
 
     public IReadOnlyList<JobEvent> Events => _events.ToArray();
 
-    public void Publish(JobEvent e) => _events.Enqueue(e);
+    /// <summary>Told each event as it is published, on the publisher's thread (a test stops a real engine's job at a known point).</summary>
+    public Action<JobEvent>? Published { get; set; }
+
+    public void Publish(JobEvent e)
+    {
+        _events.Enqueue(e);
+        Published?.Invoke(e);
+    }
 }
