@@ -27,7 +27,13 @@ public class DenseHeatmapBenchmarks
     private Image<Rgb24> image = null!;
     private ExplainRequest request = null!;
 
-    [Params("tiny", "ViT-B/16")]
+    /// <summary>The models measured: <c>CLIPSURGERY_BENCH_MODELS</c> (comma-separated, e.g. <c>tiny</c>), else both.</summary>
+    public static IEnumerable<string> Models() =>
+        Environment.GetEnvironmentVariable("CLIPSURGERY_BENCH_MODELS") is { Length: > 0 } models
+            ? models.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : ["tiny", "ViT-B/16"];
+
+    [ParamsSource(nameof(Models))]
     public string Model { get; set; } = "tiny";
 
     [Params("naclip", "naclip,sclip,clip_dense,kk_reduced")]
