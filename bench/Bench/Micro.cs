@@ -22,8 +22,10 @@ public static class Micro
         if (rest.Count == 0)
             rest.AddRange(["--filter", "*"]);
         // In-process: the benchmarks run in this build's output, whose TorchSharp native library the build has made loadable.
+        // 20 minutes, not the toolchain's 5: a full-size model's setup (random weights written and loaded, the text
+        // features of every label) and several seconds an operation on a shared CPU run past 5.
         var config = DefaultConfig.Instance.AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(20), logOutput: true))
             .WithWarmupCount(2)
             .WithIterationCount(8)
             .WithId("engine"));

@@ -4,6 +4,7 @@ using ClipSurgeryWeb.Bench;
 // dotnet run -c Release --project bench/Bench -- micro [--device cpu|cuda] [BenchmarkDotNet options, e.g. --filter '*']
 // dotnet run -c Release --project bench/Bench -- parts --checkpoint FILE [--device …] [--json FILE]   (ours, for scripts/bench-side-by-side.sh)
 // dotnet run -c Release --project bench/Bench -- goals [--device cuda] [--sections cs-fp32,vitl-fp16,opinions,sam] [--json FILE]   (issue 9's GPU goals)
+// dotnet run -c Release --project bench/Bench -- heatmaps [--calls N]   (DenseHeatmapBenchmarks by CPU time, one torch thread; CLIPSURGERY_BENCH_MODELS=tiny for one model)
 // Without a command (or with BenchmarkDotNet options first) the microbenchmarks run, as before.
 try
 {
@@ -13,6 +14,7 @@ try
         "parts" => OursParts.Run(BenchArgs.Parse(args[1..])),
         "micro" => Micro.Run(args[1..]),
         "goals" => GpuGoals.Run(args[1..]),
+        "heatmaps" => DenseHeatmapTiming.Run(args[1..]),
         _ => Micro.Run(args),
     };
 }

@@ -233,14 +233,7 @@ public sealed class ClipExplainer : IDisposable
         try
         {
             using var scope = torch.NewDisposeScope();
-            var features = new Dictionary<IImageEncoding, (Tensor Tokens, int Resolution)>();
-            foreach (var encoding in encodings)
-            {
-                int r = encoding.Resolution(Model, resolution);
-                var input = torch.cat(items.Select(i => i.Pixels[r]).ToArray(), 0).to(Device);          // b × [1, 3, R, R] -> [b, 3, R, R]
-                features[encoding] = (encoding.Encode(Model, input), r);                                 // [b, 1+N, D]
-                ct.ThrowIfCancellationRequested();
-            }
+            var features = Encode(items, encodings, resolution, ct);
             var pooled = scoring switch                                                                   // [b, D]
             {
                 null => null,
@@ -278,6 +271,37 @@ public sealed class ClipExplainer : IDisposable
             EncodeAndMap(items[..half], request, methods, encodings, labelFeatures, scoring, resolution, ct);
             EncodeAndMap(items[half..], request, methods, encodings, labelFeatures, scoring, resolution, ct);
         }
+    }
+
+    /// <summary>
+    /// Every encoding's tokens of the batch (<c>[b, 1+N, D]</c> each, raw) at its resolution, each pass once. The dense
+    /// encodings at one resolution run as one pass (<see cref="DenseEncoding.EncodeTogether"/>): four dense methods cost
+    /// the ViT's first L−1 blocks once, not four times, with the numbers each gets alone. The encoding stays what a
+    /// method names; only here are passes shared.
+    /// </summary>
+    private Dictionary<IImageEncoding, (Tensor Tokens, int Resolution)> Encode(List<Pending> items, IReadOnlyList<IImageEncoding> encodings, int resolution, CancellationToken ct)
+    {
+        var features = new Dictionary<IImageEncoding, (Tensor Tokens, int Resolution)>();
+        foreach (var pass in encodings.GroupBy(e => (Resolution: e.Resolution(Model, resolution), Dense: e is DenseEncoding)))
+        {
+            int r = pass.Key.Resolution;
+            var input = torch.cat(items.Select(i => i.Pixels[r]).ToArray(), 0).to(Device);              // b × [1, 3, R, R] -> [b, 3, R, R]
+            if (pass.Key.Dense)
+            {
+                var dense = pass.Cast<DenseEncoding>().ToList();
+                var tokens = DenseEncoding.EncodeTogether(Model, input, dense);                          // per encoding [b, 1+N, D]
+                for (int i = 0; i < dense.Count; i++)
+                    features[dense[i]] = (tokens[i], r);
+                ct.ThrowIfCancellationRequested();
+                continue;
+            }
+            foreach (var encoding in pass)
+            {
+                features[encoding] = (encoding.Encode(Model, input), r);                                 // [b, 1+N, D]
+                ct.ThrowIfCancellationRequested();
+            }
+        }
+        return features;
     }
 
     /// <summary>

@@ -51,7 +51,21 @@ public sealed class DenseEncoding : IImageEncoding
     }
 
     /// <summary><c>[b, 3, R, R]</c> → <c>[b, 1+N, D]</c>, <c>ln_post(x) @ proj</c> on every token; refused on a ResNet.</summary>
-    public Tensor Encode(ClipModel model, Tensor images) => model.Visual is VisionTransformer vit
-        ? vit.EncodeDense(images, Attention)
-        : throw new EngineInputException("modes", $"'{Name}' needs a ViT CLIP (its last attention block); this model is a ResNet");
+    public Tensor Encode(ClipModel model, Tensor images) => Vit(model, this).EncodeDense(images, Attention);
+
+    /// <summary>
+    /// Several dense encodings of the same images at the cost of one and a last block each: the first L−1 blocks run
+    /// once (<see cref="VisionTransformer.EncodeDense(Tensor, IReadOnlyList{DenseAttention})"/>). One <c>[b, 1+N, D]</c>
+    /// per encoding, in the order given, each the numbers <see cref="Encode"/> gives it alone (the same operations on the
+    /// same trunk). Refused on a ResNet, naming the first encoding.
+    /// </summary>
+    public static IReadOnlyList<Tensor> EncodeTogether(ClipModel model, Tensor images, IReadOnlyList<DenseEncoding> encodings)
+    {
+        if (encodings.Count == 0)
+            throw new EngineInputException("modes", "no dense method given");
+        return Vit(model, encodings[0]).EncodeDense(images, encodings.Select(e => e.Attention).ToList());   // per encoding [b, 1+N, D]
+    }
+
+    private static VisionTransformer Vit(ClipModel model, DenseEncoding encoding) => model.Visual as VisionTransformer
+        ?? throw new EngineInputException("modes", $"'{encoding.Name}' needs a ViT CLIP (its last attention block); this model is a ResNet");
 }

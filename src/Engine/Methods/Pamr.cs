@@ -13,10 +13,11 @@ namespace ClipSurgeryWeb.Engine.Methods;
 /// </summary>
 public static class Pamr
 {
-    /// <summary>NACLIP's defaults: 10 iterations, dilations 8 and 16.</summary>
+    /// <summary>NACLIP's defaults: 10 iterations, dilations 8 and 16 (its golden's <c>pamr_steps</c> and <c>pamr_dilations</c>).</summary>
     public const int DefaultIterations = 10;
 
-    private static readonly int[] DefaultDilations = [8, 16];
+    /// <summary>NACLIP's default dilations, what <see cref="Refine"/> uses when given none.</summary>
+    public static IReadOnlyList<int> DefaultDilations { get; } = [8, 16];
 
     /// <summary>The 3×3 kernel's cells in NACLIP's order, without the centre: (row, column) offsets in dilations.</summary>
     private static readonly (int Dy, int Dx)[] Neighbours = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)];

@@ -9,40 +9,34 @@ using Xunit.Abstractions;
 namespace ClipSurgeryWeb.Engine.Tests.Methods;
 
 /// <summary>
-/// The training-free dense methods' encoder passes against the goldens their own published code made
-/// (<c>fixtures/methods/</c>, METHODS.md) on the methods' tiny ViT: <c>&lt;method&gt;.&lt;image&gt;.crop_features</c> is
-/// <c>ln_post(x) @ proj</c> on all 197 tokens of the first 224×224 crop of the golden's own normalised input
-/// (<c>input.&lt;image&gt;.x[:, :, :224, :224]</c>), before the class token is dropped or anything normalised.
+/// The training-free dense methods' encoder passes against the goldens NACLIP's and SCLIP's own published code made
+/// (<see cref="MethodGolden"/>, METHODS.md) on the methods' model: <c>&lt;method&gt;.&lt;image&gt;.crop_features</c> is
+/// <c>ln_post(x) @ proj</c> on all 1+N tokens of the first square crop of the golden's own normalised input
+/// (<c>input.&lt;image&gt;.x[:, :, :S, :S]</c>, S from the features' N patch tokens), before the class token is dropped or
+/// anything normalised. ClearCLIP's code keeps the patch tokens only: <see cref="ClearClipParityTests"/>.
 /// Bound: 1e-4 absolute (METHODS.md).
 /// </summary>
 public sealed class DenseFeatureParityTests : IClassFixture<MethodsModel>
 {
     private const double Tolerance = 1e-4;
-    private const int Crop = 224;
 
     private readonly MethodsModel fixture;
     private readonly ITestOutputHelper output;
 
     public DenseFeatureParityTests(MethodsModel fixture, ITestOutputHelper output) => (this.fixture, this.output) = (fixture, output);
 
-    /// <summary>Which golden file holds which method's outputs.</summary>
-    private static string GoldenFile(string method) => MethodsModel.GoldenFile(method);
+    /// <summary>The goldens whose crop features keep the class token: every one but ClearCLIP's code's.</summary>
+    private static IEnumerable<MethodGolden> Goldens => MethodGolden.All.Where(g => g.Peer != MethodGolden.ClearClipPeer);
 
-    private static DenseEncoding EncodingOf(string method) => method switch
-    {
-        "clip_dense" => DenseEncoding.ClipDense,
-        "sclip" => DenseEncoding.Sclip,
-        "naclip" => DenseEncoding.Naclip,
-        "kk_reduced" => DenseEncoding.KkReduced,
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
-    };
+    private static DenseEncoding EncodingOf(string method) => DenseMethod.All.Single(m => m.Method.Name == method).DenseEncoding;
 
     public static TheoryData<string, string> Cases()
     {
         var cases = new TheoryData<string, string>();
-        foreach (var method in new[] { "clip_dense", "sclip", "naclip", "kk_reduced" })
-            foreach (var image in new[] { "demo.jpg", "bwcat_cat.png" })
-                cases.Add(method, image);
+        foreach (var golden in Goldens)
+            foreach (var method in golden.Methods)
+                foreach (var image in golden.Images)
+                    cases.Add(method.Name, image);
         return cases;
     }
 
@@ -51,11 +45,12 @@ public sealed class DenseFeatureParityTests : IClassFixture<MethodsModel>
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var file = GoldenFile(method);
-        var input = Golden.Get(file, $"input.{image}.x");                          // [1, 3, H, W]
-        var crop = input[.., .., ..Crop, ..Crop].contiguous();                     // [1, 3, 224, 224]
-        var features = EncodingOf(method).Encode(fixture.Model, crop);             // [1, 197, 64]
-        var expected = Golden.Get(file, $"{method}.{image}.crop_features");
+        var file = MethodGolden.Of(method).TensorFile;
+        var expected = Golden.Get(file, $"{method}.{image}.crop_features");                  // [1, 1+N, D]
+        int crop = fixture.CropSide(expected.shape[1] - 1);
+        var input = Golden.Get(file, $"input.{image}.x");                                   // [1, 3, H, W]
+        var x = input[.., .., ..crop, ..crop].contiguous();                                 // [1, 3, S, S]
+        var features = EncodingOf(method).Encode(fixture.Model, x);                         // [1, 1+N, D]
         output.WriteLine($"{method} {image}: max abs difference {(expected - features).abs().max().item<float>():G3}");   // for the README's table
         Golden.AssertClose(expected, features, Tolerance, $"{method} crop features of {image}");
     }
@@ -66,12 +61,15 @@ public sealed class DenseFeatureParityTests : IClassFixture<MethodsModel>
         // Guards the test above against an encoding that ignores its kind: the goldens of different methods differ.
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var crop = Golden.Get(GoldenFile("naclip"), "input.demo.jpg.x")[.., .., ..Crop, ..Crop].contiguous();   // [1, 3, 224, 224]
-        var outputs = new[] { DenseEncoding.ClipDense, DenseEncoding.Sclip, DenseEncoding.Naclip, DenseEncoding.KkReduced }
-            .Select(e => e.Encode(fixture.Model, crop)).ToList();                                              // 4 × [1, 197, 64]
+        var golden = Goldens.First();
+        int side = fixture.Model.Visual.InputResolution;
+        var crop = Golden.Get(golden.TensorFile, $"input.{golden.Images[0]}.x")[.., .., ..side, ..side].contiguous();   // [1, 3, R, R]
+        var encodings = Goldens.SelectMany(g => g.Methods).Select(m => EncodingOf(m.Name)).ToList();
+        Assert.True(encodings.Count >= 2, "the goldens hold fewer than two methods to tell apart");
+        var outputs = encodings.Select(e => e.Encode(fixture.Model, crop)).ToList();                                    // each [1, 1+N, D]
         for (int i = 0; i < outputs.Count; i++)
             for (int j = i + 1; j < outputs.Count; j++)
-                Assert.True((outputs[i] - outputs[j]).abs().max().item<float>() > 1e-3, $"encodings {i} and {j} agree");
+                Assert.True((outputs[i] - outputs[j]).abs().max().item<float>() > 1e-3, $"encodings {encodings[i].Name} and {encodings[j].Name} agree");
     }
 
     [Fact]
@@ -79,7 +77,7 @@ public sealed class DenseFeatureParityTests : IClassFixture<MethodsModel>
     {
         const int side = 14;
         const double std = NeighbourhoodWindow.DefaultStd;
-        using var omega = NeighbourhoodWindow.Omega(side, side);                     // [197, 197]
+        using var omega = NeighbourhoodWindow.Omega(side, side);                     // [1+side², 1+side²]
         Assert.Equal([1 + side * side, 1 + side * side], omega.shape);
         Assert.Equal(0f, omega[0].abs().sum().item<float>());
         Assert.Equal(0f, omega[.., 0].abs().sum().item<float>());

@@ -28,17 +28,19 @@ public sealed class DenseMapDrawingTests(ITestOutputHelper output)
         string[] labels = ["cat", "sky", "bench"];
         using var explainer = ClipExplainer.Load(MethodsModel.CheckpointPath, ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu), Activation.QuickGelu);
         using var scope = torch.NewDisposeScope();
-        var x = Golden.Get(MethodsModel.GoldenFile("naclip"), "input.demo.jpg.x")[.., .., ..224, ..224].contiguous();   // [1, 3, 224, 224]
+        var golden = MethodGolden.Of(method);
+        int side = explainer.Model.Visual.InputResolution, grid = side / explainer.Model.Config.VisionPatchSize!.Value;
+        var x = Golden.Get(golden.TensorFile, $"input.{golden.Images[0]}.x")[.., .., ..side, ..side].contiguous();   // [1, 3, R, R]
         var request = new ExplainRequest(labels, ["cat"], null, [new MapMethod(method)]);
         var map = explainer.Explain(r => x.clone(), height, width, request).Maps.Single();
-        Assert.Equal((new MapMethod(method), "cat", 14), (map.Method, map.Target, map.Side));
+        Assert.Equal((new MapMethod(method), "cat", grid), (map.Method, map.Target, map.Side));
 
         var encoding = DenseMethod.All.Single(m => m.Method.Name == method).DenseEncoding;
-        var patches = encoding.Encode(explainer.Model, x)[0, 1..];                       // [196, 64]
-        var text = explainer.Text.Encode(labels, torch.CPU)[0];                            // [64], "cat"
-        var cosine = (patches / patches.norm(-1, keepdim: true)).matmul(text);             // [196]
+        var patches = encoding.Encode(explainer.Model, x)[0, 1..];                       // [N, D]
+        var text = explainer.Text.Encode(labels, torch.CPU)[0];                            // [D], "cat"
+        var cosine = (patches / patches.norm(-1, keepdim: true)).matmul(text);             // [N]
         var unit = (cosine - cosine.min()) / (cosine.max() - cosine.min());
-        var expected = F.interpolate(unit.reshape(1, 1, 14, 14), [height, width], mode: InterpolationMode.Bilinear, align_corners: false).flatten();   // [H·W]
+        var expected = F.interpolate(unit.reshape(1, 1, grid, grid), [height, width], mode: InterpolationMode.Bilinear, align_corners: false).flatten();   // [H·W]
         var drawn = torch.tensor(map.Render());
         var worst = (expected - drawn).abs().max().item<float>();
         output.WriteLine($"{method}: drawn map vs independent max abs difference {worst:G3}");
@@ -46,8 +48,8 @@ public sealed class DenseMapDrawingTests(ITestOutputHelper output)
         Assert.Equal((0f, 1f), (map.Grid.Min(), map.Grid.Max()));                          // the grid spans 0…1
 
         // CLIP Surgery's token-axis normalisation would draw another map: this test tells the two apart.
-        var tokens = encoding.Encode(explainer.Model, x);                                   // [1, 197, 64]
-        var overTokens = (tokens / tokens.norm(1, keepdim: true))[0, 1..].matmul(text);     // [196]
+        var tokens = encoding.Encode(explainer.Model, x);                                   // [1, 1+N, D]
+        var overTokens = (tokens / tokens.norm(1, keepdim: true))[0, 1..].matmul(text);     // [N]
         var other = (overTokens - overTokens.min()) / (overTokens.max() - overTokens.min());
         Assert.True((other - unit).abs().max().item<float>() > 1e-3);
     }

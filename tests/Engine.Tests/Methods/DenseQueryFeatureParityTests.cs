@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ClipSurgeryWeb.Engine.Checkpoints;
 using ClipSurgeryWeb.Engine.Models;
 using ClipSurgeryWeb.Engine.Tests.Support;
@@ -21,35 +20,30 @@ public sealed class DenseQueryFeatureParityTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
-    public static TheoryData<string, string> Cases => new()
+    /// <summary>Every method of every golden, with its golden.</summary>
+    public static TheoryData<string, string> Cases()
     {
-        { "golden_methods_naclip", "naclip" },
-        { "golden_methods_naclip", "clip_dense" },
-        { "golden_methods_naclip", "kk_reduced" },
-        { "golden_methods_sclip", "sclip" },
-        { "golden_methods_clearclip", "clearclip" },
-        { "golden_methods_clearclip", "maskclip" },
-    };
+        var cases = new TheoryData<string, string>();
+        foreach (var (golden, method) in MethodGolden.EveryMethod())
+            cases.Add(golden.Name, method.Name);
+        return cases;
+    }
 
     [Theory, MemberData(nameof(Cases))]
     public void Query_features_with_the_methods_80_templates_match(string golden, string method)
     {
-        using var meta = JsonDocument.Parse(File.ReadAllText(Shared.Fixture(Path.Combine("methods", golden + ".json"))));
+        var meta = MethodGolden.All.Single(g => g.Name == golden);
         // The methods' code formats Python '{}' templates; ours are .NET '{0}' ones.
-        var templates = meta.RootElement.GetProperty("templates").EnumerateArray().Select(t => t.GetString()!.Replace("{}", "{0}")).ToList();
+        var templates = meta.Templates.Select(t => t.Replace("{}", "{0}")).ToList();
         Assert.Equal(80, templates.Count);
         Assert.Equal(templates, PromptTemplates.Methods);
-        var queries = meta.RootElement.GetProperty("names_file").GetString()!
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(line => line.Split(',').Select(name => name.Trim()))
-            .ToList();
 
-        using var sd = StateDict.Load(Shared.Fixture(Path.Combine("methods", "clip_vit_tiny_methods_state_dict.pt")), Activation.QuickGelu);
+        using var sd = StateDict.Load(MethodsModel.CheckpointPath, Activation.QuickGelu);
         using var model = ClipModel.FromStateDict(sd);
         var ensemble = new PromptEnsemble(model, "methods-tiny", ClipTokenizer.FromFile(Shared.Vocab), new TextFeatureCache(null)) { Templates = PromptTemplates.Methods };
 
-        using var features = ensemble.Encode(queries, torch.CPU);                 // [10, 64]
-        var expected = Golden.Get(Path.Combine("methods", golden + ".safetensors"), $"{method}.query_features");
+        using var features = ensemble.Encode(meta.Queries, torch.CPU);                 // [Q, D]
+        var expected = Golden.Get(meta.TensorFile, $"{method}.query_features");
         using var worst = (expected - features).abs().max();
         output.WriteLine($"{method} query features: max abs difference {worst.item<float>():G3}");
         Golden.AssertClose(expected, features, Tolerance, $"{method} query features");

@@ -9,32 +9,43 @@ using Xunit.Abstractions;
 namespace ClipSurgeryWeb.Engine.Tests.Methods;
 
 /// <summary>
-/// The dense methods' sliding-window head against their goldens: from the golden's own normalised input
-/// (<c>input.&lt;image&gt;.x</c>, short side 336) and query features, our encoding + <see cref="SlideInference"/> give
-/// <c>slide_logits</c> <c>[1, 10, H, W]</c> (1e-4), <c>probs</c> <c>[7, H, W]</c> (1e-4, softmax(40·logits), max over a class's
-/// names, renormalised except for SCLIP, whose code does not) and <c>pred</c> <c>[1, H, W]</c> (identical on ≥ 99.9 % of pixels) — METHODS.md's bounds.
+/// The dense methods' sliding-window head against the goldens NACLIP's and SCLIP's code made: from the golden's own
+/// normalised input (<c>input.&lt;image&gt;.x</c>) and query features, our encoding + <see cref="SlideInference"/> with
+/// the method's head (<see cref="DenseMethod.Head"/>, checked against the golden's settings by
+/// <see cref="MethodGoldenFormatTests"/>) give <c>slide_logits</c> <c>[1, Q, H, W]</c> (1e-4), <c>probs</c> <c>[C, H, W]</c>
+/// (1e-4, softmax(scale·logits), max over a class's names, renormalised except for SCLIP, whose code does not) and
+/// <c>pred</c> <c>[1, H, W]</c> (identical on ≥ 99.9 % of pixels, the golden's <c>prob_thd</c>) — METHODS.md's bounds.
+/// Classes and queries are the golden's <c>names_file</c>'s.
 /// </summary>
 public sealed class DenseSlideParityTests(MethodsModel fixture, ITestOutputHelper output) : IClassFixture<MethodsModel>
 {
     private const double Tolerance = 1e-4;
     private const double PredictionAgreement = 0.999;
 
-    private static IReadOnlyList<int> QueryClass => MethodsModel.QueryClass;
-
-    private static string GoldenFile(string method) => MethodsModel.GoldenFile(method);
+    /// <summary>NACLIP's and SCLIP's code: every golden but ClearCLIP's (<see cref="ClearClipParityTests"/>).</summary>
+    private static IEnumerable<MethodGolden> Goldens => MethodGolden.All.Where(g => g.Peer != MethodGolden.ClearClipPeer);
 
     private static DenseMethod MethodOf(string name) => DenseMethod.All.Single(m => m.Method.Name == name);
 
-    private static DenseEncoding EncodingOf(string method) => MethodOf(method).DenseEncoding;
+    /// <summary>Each method with each image whose slide logits its golden holds.</summary>
+    public static TheoryData<string, string> MethodsAndLogitImages()
+    {
+        var cases = new TheoryData<string, string>();
+        foreach (var golden in Goldens)
+            foreach (var method in golden.Methods)
+                foreach (var image in golden.Images.Where(i => golden.Has($"{method.Name}.{i}.slide_logits")))
+                    cases.Add(method.Name, image);
+        return cases;
+    }
 
-    public static TheoryData<string> Methods => ["clip_dense", "sclip", "naclip", "kk_reduced"];
-
+    /// <summary>Each method with every image of its golden.</summary>
     public static TheoryData<string, string> MethodsAndImages()
     {
         var cases = new TheoryData<string, string>();
-        foreach (var method in new[] { "clip_dense", "sclip", "naclip", "kk_reduced" })
-            foreach (var image in new[] { "demo.jpg", "bwcat_cat.png" })
-                cases.Add(method, image);
+        foreach (var golden in Goldens)
+            foreach (var method in golden.Methods)
+                foreach (var image in golden.Images)
+                    cases.Add(method.Name, image);
         return cases;
     }
 
@@ -47,30 +58,34 @@ public sealed class DenseSlideParityTests(MethodsModel fixture, ITestOutputHelpe
         Assert.Equal([0, 112, 126], SlideInference.Starts(350, 224, 112));
     }
 
-    [Theory, MemberData(nameof(Methods))]
-    public void Slide_logits_and_probabilities_match_the_methods_own_code(string method)
+    [Theory, MemberData(nameof(MethodsAndLogitImages))]
+    public void Slide_logits_and_probabilities_match_the_methods_own_code(string method, string image)
     {
         using var scope = torch.NewDisposeScope();
-        var file = GoldenFile(method);
-        var logits = SlideInference.Logits(fixture.Model, EncodingOf(method), Golden.Get(file, "input.demo.jpg.x"), Golden.Get(file, $"{method}.query_features"));   // [1, 10, 336, 448]
-        var expected = Golden.Get(file, $"{method}.demo.jpg.slide_logits");
-        output.WriteLine($"{method} slide logits: max abs difference {(expected - logits).abs().max().item<float>():G3}");
-        Golden.AssertClose(expected, logits, Tolerance, $"{method} slide logits");
+        var golden = MethodGolden.Of(method);
+        var m = MethodOf(method);
+        var logits = SlideInference.Logits(fixture.Model, m.DenseEncoding, Golden.Get(golden.TensorFile, $"input.{image}.x"),
+            Golden.Get(golden.TensorFile, $"{method}.query_features"), m.Head.Crop, m.Head.Stride);                     // [1, Q, H, W]
+        var expected = Golden.Get(golden.TensorFile, $"{method}.{image}.slide_logits");
+        output.WriteLine($"{method} {image} slide logits: max abs difference {(expected - logits).abs().max().item<float>():G3}");
+        Golden.AssertClose(expected, logits, Tolerance, $"{method} slide logits of {image}");
 
-        var (_, probs) = SlideInference.Classify(logits, QueryClass, renormalise: MethodOf(method).RenormalisesProbabilities);                 // [7, 336, 448]
-        var expectedProbs = Golden.Get(file, $"{method}.demo.jpg.probs");
-        output.WriteLine($"{method} probs: max abs difference {(expectedProbs - probs).abs().max().item<float>():G3}");
-        Golden.AssertClose(expectedProbs, probs, Tolerance, $"{method} probs");
+        var (_, probs) = SlideInference.Classify(logits, golden.QueryClass, m.Head.LogitScale, MethodGolden.SettingsOf(method).ProbThreshold, m.Head.Renormalises);   // [C, H, W]
+        var expectedProbs = Golden.Get(golden.TensorFile, $"{method}.{image}.probs");
+        output.WriteLine($"{method} {image} probs: max abs difference {(expectedProbs - probs).abs().max().item<float>():G3}");
+        Golden.AssertClose(expectedProbs, probs, Tolerance, $"{method} probs of {image}");
     }
 
     [Theory, MemberData(nameof(MethodsAndImages))]
     public void Predictions_match_the_methods_own_code(string method, string image)
     {
         using var scope = torch.NewDisposeScope();
-        var file = GoldenFile(method);
-        var logits = SlideInference.Logits(fixture.Model, EncodingOf(method), Golden.Get(file, $"input.{image}.x"), Golden.Get(file, $"{method}.query_features"));
-        var (pred, _) = SlideInference.Classify(logits, QueryClass);                 // [1, H, W]
-        var expected = Golden.Get(file, $"{method}.{image}.pred").to(ScalarType.Int64);
+        var golden = MethodGolden.Of(method);
+        var m = MethodOf(method);
+        var logits = SlideInference.Logits(fixture.Model, m.DenseEncoding, Golden.Get(golden.TensorFile, $"input.{image}.x"),
+            Golden.Get(golden.TensorFile, $"{method}.query_features"), m.Head.Crop, m.Head.Stride);                     // [1, Q, H, W]
+        var (pred, _) = SlideInference.Classify(logits, golden.QueryClass, m.Head.LogitScale, MethodGolden.SettingsOf(method).ProbThreshold, m.Head.Renormalises);   // [1, H, W]
+        var expected = Golden.Get(golden.TensorFile, $"{method}.{image}.pred").to(ScalarType.Int64);
         Assert.Equal(expected.shape, pred.shape);
         var agreement = expected.eq(pred).to(ScalarType.Float64).mean().item<double>();
         var classes = torch.unique(expected).output.shape[0];
