@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Engine.Evaluation;
 
@@ -6,11 +7,12 @@ namespace ClipSurgeryWeb.Web.Services;
 /// <summary>A run as pages show it.</summary>
 /// <param name="ItemsDone">For evaluations (which have no <paramref name="Images"/>): dataset images scored so far.</param>
 /// <param name="ItemsTotal">For evaluations: how many images the eval scores; null until it opened its dataset.</param>
-/// <param name="Report">For evaluations: the finished eval's report; null before it succeeded.</param>
+/// <param name="Report">For evaluations: the finished eval's report; null before it succeeded. Left out of the API's JSON
+/// (<c>/api/runs</c>): its NaN scores (classes without pixels) are not JSON numbers, and the report has its own page.</param>
 public sealed record RunView(
     Guid Id, string Kind, string Status, string OwnerId, string OwnerName, bool Shared, DateTime CreatedAt, DateTime? StartedAt,
     DateTime? FinishedAt, string? Error, RunSettings Settings, long? BytesDone, long? BytesTotal, IReadOnlyList<RunImageView> Images,
-    int? ItemsDone = null, int? ItemsTotal = null, EvalReport? Report = null)
+    int? ItemsDone = null, int? ItemsTotal = null, [property: JsonIgnore] EvalReport? Report = null)
 {
     public bool IsFinished => Status is nameof(JobRunStatus.Succeeded) or nameof(JobRunStatus.CompletedWithErrors)
         or nameof(JobRunStatus.Failed) or nameof(JobRunStatus.Cancelled);

@@ -137,6 +137,19 @@ public sealed class EvalRunComponentTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task An_eval_with_nan_scores_serializes_as_the_runs_api_writes_it()
+    {
+        var run = await AddEvalAsync(JobRunStatus.Succeeded, 500, 500, Report());
+        var view = await ViewAsync(run.Id);
+        Assert.NotNull(view.Report);
+
+        var json = System.Text.Json.JsonSerializer.Serialize(view, System.Text.Json.JsonSerializerOptions.Web);
+
+        Assert.Contains("\"itemsDone\":500", json);
+        Assert.DoesNotContain("report", json, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void An_evals_overall_progress_is_its_images_scored_of_its_total()
     {
         var view = new RunView(Guid.NewGuid(), "Evaluation", "Running", Me, "m", true, DateTime.UtcNow, DateTime.UtcNow, null, null,
