@@ -44,6 +44,7 @@ public abstract class ClipSurgeryDb(DbContextOptions options) : DbContext(option
             e.Property(r => r.Kind).HasConversion<string>().HasMaxLength(16);
             e.Property(r => r.Status).HasConversion<string>().HasMaxLength(24);
             e.Ignore(r => r.Settings);
+            e.Property(r => r.ClaimedBy).HasMaxLength(200);
             e.HasIndex(r => new { r.OwnerId, r.CreatedAt });
             e.HasMany(r => r.Images).WithOne(i => i.Run).HasForeignKey(i => i.RunId).OnDelete(DeleteBehavior.Cascade);
         });

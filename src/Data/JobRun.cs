@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace ClipSurgeryWeb.Data;
 
-/// <summary>One request for background work (explain, opinions, batch, download) and its durable state.</summary>
+/// <summary>One request for background work (explain, opinions, batch, download, evaluation) and its durable state.</summary>
 public sealed class JobRun
 {
     public Guid Id { get; set; }
@@ -38,6 +38,16 @@ public sealed class JobRun
 
     /// <summary>For evaluations: the finished eval's report (the engine's <c>EvalReport</c> as JSON, as <c>report.json</c>).</summary>
     public string? ReportJson { get; set; }
+
+    /// <summary>
+    /// For evaluations: the job execution running the eval now ("machine:process:random"), or null. An eval is one engine
+    /// call on one report folder, so the run itself is what one job holds (an image run's jobs claim its images instead).
+    /// Set and cleared only by conditional updates (<c>RunLeases</c> in Jobs), so that two jobs never run one eval at once.
+    /// </summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>Until when <see cref="ClaimedBy"/> holds the run; renewed while the eval runs, taken over by another after it passes.</summary>
+    public DateTime? LeaseUntil { get; set; }
 
     public DateTime CreatedAt { get; set; }
 

@@ -19,11 +19,15 @@ namespace ClipSurgeryWeb.Jobs.Evaluation;
 /// (<see cref="ReportFolder"/>), so a job run again after a crash, a shutdown or a retry continues where the last one
 /// stopped instead of starting the dataset over. Cancel comes by Hangfire's token (the launcher deletes the job) or,
 /// when only the flag reached this worker, by the flag, read at each stored progress.
+/// One job runs an eval at a time: the job holds the run's lease (<see cref="RunLeases"/>), renewed at each progress
+/// report; a second job on the run (Hangfire handing the job out again, another worker) finds the live lease and ends
+/// without touching the run or its report folder, and a lease left by a killed worker expires, so the next job resumes
+/// the eval from its state. A holder whose lease was taken over meanwhile stops and leaves the run to the new holder.
 /// </summary>
 [Queue(Queues.Gpu)]
 [AutomaticRetry(Attempts = 3)]
 public sealed class EvalJob(ClipSurgeryDb db, IClipEngine engine, ModelsFolder models, FileStore files, IJobEvents events,
-    TimeProvider time, ILogger<EvalJob> log)
+    RunLeases leases, TimeProvider time, ILogger<EvalJob> log)
 {
     /// <summary>Least time between two stored (and announced) progress updates; the last image is always stored.</summary>
     public static readonly TimeSpan SaveEvery = TimeSpan.FromMilliseconds(250);
@@ -46,6 +50,26 @@ public sealed class EvalJob(ClipSurgeryDb db, IClipEngine engine, ModelsFolder m
             log.LogInformation("Run {RunId} is already {Status}; nothing to do", id, run.Status);
             return;
         }
+        if (!leases.TryClaim(id))
+        {
+            // Not a failure: the holder reports the run's progress and end, and a lease it stops renewing expires.
+            log.LogInformation("Eval run {RunId} is being run by another job; leaving it to that one", id);
+            return;
+        }
+        try
+        {
+            await RunClaimedAsync(run, ct);
+        }
+        finally
+        {
+            leases.Release(id);
+        }
+    }
+
+    /// <summary>The eval under this job's lease; every stored change first makes sure the lease is still this job's.</summary>
+    private async Task RunClaimedAsync(JobRun run, CancellationToken ct)
+    {
+        var id = run.Id;
         if (run.CancelRequested)
         {
             End(run, JobRunStatus.Cancelled, null);
@@ -62,8 +86,18 @@ public sealed class EvalJob(ClipSurgeryDb db, IClipEngine engine, ModelsFolder m
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var last = DateTimeOffset.MinValue;
         Exception? firstFailure = null;
+        var leaseLost = false;
         void OnEvent(PipelineEvent e)
         {
+            if (leaseLost)
+                return;
+            if (e is EvalProgressed or EvalFinished && !leases.RenewIfDue(id))
+            {
+                // Taken over after this job's lease expired: the new holder owns the run and its report folder now.
+                leaseLost = true;
+                cancel.Cancel();
+                return;
+            }
             switch (e)
             {
                 case EvalProgressed p:
@@ -100,9 +134,19 @@ public sealed class EvalJob(ClipSurgeryDb db, IClipEngine engine, ModelsFolder m
                 settings.LabelMethods, ReportFolder(files, id), settings.Limit, settings.Pamr, settings.ShortSide);
             Directory.CreateDirectory(request.ReportFolder);
             engine.Pipeline(new EngineModels(clip, null, RunPrecision.Of(settings))).Evaluate(request, OnEvent, cancel.Token);
+            if (leaseLost)
+            {
+                LeftToNewHolder(id);
+                return;
+            }
             if (run.ReportJson is null)
                 throw firstFailure ?? new InvalidOperationException("the engine ended the eval without a report");
             End(run, JobRunStatus.Succeeded, null);
+        }
+        catch (Exception) when (leaseLost)
+        {
+            // Stopped by the cancel above (or failing on the way out): whatever this job saw is the new holder's to store.
+            LeftToNewHolder(id);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -120,6 +164,9 @@ public sealed class EvalJob(ClipSurgeryDb db, IClipEngine engine, ModelsFolder m
             End(run, JobRunStatus.Failed, RunLoop.Describe(ex));
         }
     }
+
+    private void LeftToNewHolder(Guid id) =>
+        log.LogWarning("Eval run {RunId}: this job's lease expired and another job took the eval over; stopping without storing", id);
 
     /// <summary>Ends the run, once: a run another job (or the launcher) ended meanwhile is left as it is.</summary>
     private void End(JobRun run, JobRunStatus status, string? error)

@@ -48,6 +48,7 @@ public static class JobsExtensions
         services.AddSingleton<ModelChecksums>();
         services.AddHostedService<ModelChecksumWorker>();
         services.AddScoped<ImageLeases>();
+        services.AddScoped<RunLeases>();
         services.AddScoped<RunLoop>();
         services.AddScoped<JobLauncher>();
         services.AddScoped<OpinionStore>();

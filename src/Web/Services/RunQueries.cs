@@ -105,5 +105,6 @@ public sealed class RunQueries(IDbContextFactory<ClipSurgeryDb> dbs)
                     f.SharesJson is null ? null : LabelShares.Read(f.SharesJson))).ToList(),
             i.Tokens.OrderByDescending(t => t.Frequency).ThenBy(t => t.Token).Select(t => new TokenView(t.Token, t.Frequency)).ToList(),
             i.Scores, i.StartedAt, i.FinishedAt))
-            .ToList());
+            .ToList(),
+        run.ItemsDone, run.ItemsTotal, ClipSurgeryWeb.Jobs.Evaluation.EvalReportJson.Read(run.ReportJson));
 }

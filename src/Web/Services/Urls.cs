@@ -17,4 +17,7 @@ public static class Urls
 
     /// <summary>A run's results page.</summary>
     public static string Run(Guid runId) => $"/runs/{runId}";
+
+    /// <summary>The Evaluate page with an eval's scores open: where an eval's results are (it has no result files).</summary>
+    public static string Evaluation(Guid runId) => $"/evaluate?run={runId}";
 }

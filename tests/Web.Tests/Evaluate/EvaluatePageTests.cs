@@ -145,6 +145,20 @@ public sealed class EvaluatePageTests : ComponentTestContext
     }
 
     [Fact]
+    public async Task Opened_from_a_link_to_one_eval_the_page_shows_that_evals_scores()
+    {
+        var naclip = DenseMethod.Naclip.Method;
+        await AddEvalAsync(Report(EvalDatasetKind.Voc21, "clip_vit_b16", (naclip, [0.8, 0.6, 0.4, double.NaN])), finishedAt: Now.AddDays(-1));
+        var linked = await AddEvalAsync(Report(EvalDatasetKind.Cityscapes, "clip_vit_b16", (naclip, [0.3, 0.2, 0.1, 0.4])));
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"/evaluate?run={linked}");
+
+        var page = await RenderPageAsync();
+
+        page.WaitForAssertion(() => Assert.Equal(["30.00", "20.00", "10.00", "40.00"],
+            page.FindAll("[data-testid=class-iou]").Select(v => v.TextContent.Trim())));
+    }
+
+    [Fact]
     public async Task A_member_who_is_not_an_admin_sees_the_results_but_no_form_and_no_cancel()
     {
         await AddEvalAsync(null, JobRunStatus.Running, done: 3, total: 12);
