@@ -45,8 +45,12 @@ public sealed record RunSettings
     /// <summary>Label maps: pixels whose best class probability is below this go to class 0 (0 = off).</summary>
     public double Threshold { get; init; }
 
-    /// <summary>Label maps and evaluations: PAMR refinement (NACLIP).</summary>
-    public bool Pamr { get; init; }
+    /// <summary>
+    /// Label maps and evaluations: PAMR refinement (NACLIP). Label maps: true = on, false or null = off. Evaluations:
+    /// null = each method's own code (NACLIP on), true/false = forced for the methods that offer it (an eval stored
+    /// before protocols holds false: it ran with PAMR off).
+    /// </summary>
+    public bool? Pamr { get; init; }
 
     /// <summary>Label maps and evaluations: the short side images are resized to; null = the methods' default (an eval: its dataset's).</summary>
     public int? ShortSide { get; init; }

@@ -74,6 +74,15 @@ public static class EvalReportFile
         return text.ToString();
     }
 
+    /// <summary>One method's protocol as a row of report.md's protocol table.</summary>
+    public static string ProtocolRow(EvalProtocol p)
+    {
+        static string Number(double v) => v.ToString(CultureInfo.InvariantCulture);
+        var window = p.Head is null ? "feature-surgery maps" : p.Head.IsWholeImage ? "whole image" : $"slide {p.Head.Crop}/{p.Head.Stride}" + (p.Head.PadsCrops ? " padded" : "");
+        return $"| {p.Method.Name} | {p.Source} | {p.ShortSide} | {window} | {(p.Head is { } h ? Number(h.LogitScale) : "—")} | {Number(p.Threshold)} | "
+            + $"{(p.Head?.AreaThreshold is { } a ? Number(a) : "—")} | {(p.Pamr ? "on" : "off")} |";
+    }
+
     public static string Markdown(EvalReport report)
     {
         var settings = EvalDatasetSettings.For(report.Dataset);
@@ -94,11 +103,17 @@ public static class EvalReportFile
         text.AppendLine($"- Model: {report.Model}" + (report.ModelSha256 is { } sha ? $" (SHA-256 {sha})" : ""));
         text.AppendLine($"- Dataset: {settings.Name} in {report.DatasetFolder}");
         text.AppendLine($"- Images: {report.Images} of {report.DatasetImages}" + (report.Limit is { } limit ? $" (--limit {limit})" : ""));
-        text.AppendLine($"- Short side: {report.ShortSide}; slide window per method (224 / 112 for NACLIP and SCLIP)");
-        text.AppendLine($"- PAMR: {(report.Pamr ? "on" : "off")}");
-        text.AppendLine($"- Probability threshold: {report.Threshold.ToString(CultureInfo.InvariantCulture)}");
+        text.AppendLine($"- Short side: {(report.ShortSide is { } side ? $"{side} for every method (asked)" : "each method's own (below)")}");
+        text.AppendLine($"- PAMR: {report.Pamr switch { true => "on where offered (asked)", false => "off (asked)", null => "each method's own code (below)" }}");
         text.AppendLine("- Metric: mmseg IoUMetric (areas summed over all images, ignore index 255)");
         text.AppendLine($"- Started: {report.Started:u}; finished: {report.Finished:u}");
+        text.AppendLine();
+        text.AppendLine("## Protocol per method");
+        text.AppendLine();
+        text.AppendLine("| Method | Source | Short side | Window | Logit scale | prob_thd | Area threshold | PAMR |");
+        text.AppendLine("|---|---|---:|---|---:|---:|---:|---|");
+        foreach (var m in report.Methods)
+            text.AppendLine(m.Protocol is { } p ? ProtocolRow(p) : $"| {m.Method.Name} | not recorded (a report from before protocols) | | | | | | |");
         return text.ToString();
     }
 }

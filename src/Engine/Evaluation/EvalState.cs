@@ -10,7 +10,8 @@ namespace ClipSurgeryWeb.Engine.Evaluation;
 public sealed record EvalState(int Version, string Fingerprint, EvalStateSettings Settings, DateTimeOffset Started,
     IReadOnlyList<string> Done, IReadOnlyList<EvalState.MethodTotals> Methods)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: settings record each method's protocol (a version-1 state is another eval, refused unless restarted).</summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>One method's <see cref="ClassAreas"/> totals, by its name.</summary>
     public sealed record MethodTotals(string Method, IReadOnlyList<long> Intersect, IReadOnlyList<long> Union,

@@ -6,7 +6,8 @@ namespace ClipSurgeryWeb.Engine.Evaluation;
 
 /// <summary>
 /// Runs an <see cref="EvalRequest"/>: the dataset's first <see cref="EvalRequest.Limit"/> samples in order, per image
-/// its labels and every method's prediction at the labels' size (from the injected <see cref="EvalPredictor"/>), one
+/// its labels and every method's prediction at the labels' size, each method under its own test protocol
+/// (<see cref="EvalProtocol.ForRequest"/>, recorded in the state's fingerprint and the report) (from the injected <see cref="EvalPredictor"/>), one
 /// <see cref="SegmentationMetrics"/> per method, and the report at the end. It keeps no tensors and knows no model:
 /// the predictor does the work, this class the bookkeeping — so a killed eval continues (<c>state.json</c> is written
 /// after each image) and an eval of another request never mixes into a folder's totals.
@@ -24,10 +25,10 @@ public sealed class Evaluator(EvalPredictor predictor, string model, string? mod
         var samples = dataset.Samples.Take(request.Limit ?? int.MaxValue).ToList();
         var classes = EvalClasses.For(request.Dataset);
         var datasetSettings = EvalDatasetSettings.For(request.Dataset);
-        var shortSide = request.ShortSide ?? datasetSettings.ShortSide;
+        var protocols = EvalProtocol.ForRequest(request);
         var settings = new EvalStateSettings(datasetSettings.Name, Path.GetFullPath(dataset.Root), samples.Count,
             EvalStateSettings.Hash(string.Join("\n", samples.Select(s => s.Id))), request.Methods.Select(m => m.Name).ToList(),
-            model, modelSha256, EvalStateSettings.Hash(classes.ToString()), shortSide, request.Pamr, datasetSettings.Threshold, request.Limit);
+            model, modelSha256, EvalStateSettings.Hash(classes.ToString()), protocols, request.ShortSide, request.Pamr, request.Limit);
 
         var folder = request.ReportFolder;
         try
@@ -64,9 +65,9 @@ public sealed class Evaluator(EvalPredictor predictor, string model, string? mod
         }
 
         var report = new EvalReport(model, modelSha256, request.Dataset, request.DatasetFolder, done.Count, dataset.Samples.Count,
-            shortSide, request.Pamr, request.Limit, classes.Classes.Select(c => c.Name).ToList(),
-            request.Methods.Select((m, i) => new EvalMethodScores(m, metrics[i].Compute())).ToList(),
-            started, DateTimeOffset.UtcNow, datasetSettings.Threshold);
+            request.ShortSide, request.Pamr, request.Limit, classes.Classes.Select(c => c.Name).ToList(),
+            request.Methods.Select((m, i) => new EvalMethodScores(m, metrics[i].Compute(), protocols[i])).ToList(),
+            started, DateTimeOffset.UtcNow);
         EvalReportFile.Write(folder, report);
         return report;
     }

@@ -62,15 +62,36 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
     /// <summary>
     /// Each of <paramref name="methods"/>' label map of <paramref name="image"/>, in the given order, at the resized
     /// input's size, or at <paramref name="outputSize"/> (an evaluation's label size: logits resized bilinearly first);
-    /// class probabilities only when <paramref name="probabilities"/>.
+    /// class probabilities only when <paramref name="probabilities"/>. One short side, threshold and PAMR (NACLIP only)
+    /// for all, each method's default head (<see cref="LabelMethodSettings.From"/>).
     /// </summary>
     public IReadOnlyList<LabelPrediction> Segment(Image<Rgb24> image, ClassList classes, IReadOnlyList<MapMethod> methods,
         LabelSegmentationOptions options, bool probabilities = true, (int Height, int Width)? outputSize = null, CancellationToken ct = default)
     {
         Check(classes, methods, options);
-        using var scope = torch.NewDisposeScope();
-        var input = MethodInput.ToInput(image, options.ShortSide);                  // [1, 3, H, W]
-        return SegmentInput(input, image, classes, methods, options, probabilities, outputSize, ct);
+        return Segment(image, classes, methods.Select(m => LabelMethodSettings.From(m, options)).ToList(), probabilities, outputSize, ct);
+    }
+
+    /// <summary>
+    /// Each method's label map with its own settings (an eval's protocols: short side, head, threshold, PAMR), in the
+    /// given order. Methods are grouped by short side, so each resized input is made once, and within a group the dense
+    /// methods whose heads have the same windows share the crops and the ViT's first L−1 blocks. Without
+    /// <paramref name="outputSize"/> each map is at its own resized input's size.
+    /// </summary>
+    public IReadOnlyList<LabelPrediction> Segment(Image<Rgb24> image, ClassList classes, IReadOnlyList<LabelMethodSettings> methods,
+        bool probabilities = true, (int Height, int Width)? outputSize = null, CancellationToken ct = default)
+    {
+        Check(classes, methods);
+        var results = new LabelPrediction[methods.Count];
+        foreach (var group in methods.Select((m, i) => (Settings: m, Index: i)).GroupBy(p => p.Settings.ShortSide))
+        {
+            using var scope = torch.NewDisposeScope();
+            var input = MethodInput.ToInput(image, group.Key);                      // [1, 3, H, W]
+            var predictions = SegmentCore(input, image, classes, group.Select(p => p.Settings).ToList(), probabilities, outputSize, ct);
+            foreach (var (prediction, index) in predictions.Zip(group.Select(p => p.Index)))
+                results[index] = prediction;
+        }
+        return results;
     }
 
     /// <summary>
@@ -82,9 +103,24 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
         LabelSegmentationOptions options, bool probabilities = true, (int Height, int Width)? outputSize = null, CancellationToken ct = default)
     {
         Check(classes, methods, options);
+        return SegmentCore(input, image, classes, methods.Select(m => LabelMethodSettings.From(m, options)).ToList(), probabilities, outputSize, ct);
+    }
+
+    /// <summary>Refuses per-method settings no image could be segmented with (as the other <c>Check</c>, and each method's own settings).</summary>
+    public void Check(ClassList classes, IReadOnlyList<LabelMethodSettings> methods)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        Check(classes, methods.Select(m => m.Method).ToList(), new LabelSegmentationOptions());
+        foreach (var method in methods)
+            method.Validate();
+    }
+
+    private IReadOnlyList<LabelPrediction> SegmentCore(Tensor input, Image<Rgb24>? image, ClassList classes, IReadOnlyList<LabelMethodSettings> methods,
+        bool probabilities, (int Height, int Width)? outputSize, CancellationToken ct)
+    {
         if (input.dim() != 4 || input.shape[0] != 1 || input.shape[1] != 3)
             throw new EngineInputException("image", $"label maps take one image [1, 3, H, W] (got [{string.Join(", ", input.shape)}])");
-        if (methods.Contains(MapMethod.Surgery) && image is null)
+        if (methods.Any(m => m.Method == MapMethod.Surgery) && image is null)
             throw new ArgumentNullException(nameof(image), "CLIP Surgery reads the image itself");
         var (height, width) = outputSize ?? ((int)input.shape[2], (int)input.shape[3]);
         if (height <= 0 || width <= 0)
@@ -93,21 +129,25 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var pixels = input.to(explainer.Device);
-        var dense = methods.Where(m => m != MapMethod.Surgery).Select(m => DenseMethod.All.Single(d => d.Method == m)).ToList();
+        var dense = methods.Select((m, i) => (Settings: m, Index: i)).Where(p => p.Settings.Method != MapMethod.Surgery)
+            .Select(p => (p.Settings, p.Index, Method: DenseMethod.All.Single(d => d.Method == p.Settings.Method))).ToList();
         // Every dense method's slide logits [1, Q, h, w] from one call: methods with the same windows share their crops
         // and the ViT's first L−1 blocks. Queries are encoded once for all of them.
         var logits = dense.Count == 0
             ? []
-            : SlideInference.Logits(explainer.Model, dense, pixels, MethodsText.Encode(classes.Queries, explainer.Device));
+            : SlideInference.Logits(explainer.Model, dense.Select(d => (d.Method, d.Settings.Head ?? d.Method.Head)).ToList(), pixels,
+                MethodsText.Encode(classes.Queries, explainer.Device));
         var predictions = new List<LabelPrediction>();
-        foreach (var method in methods)
+        for (int i = 0; i < methods.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
             using var methodScope = torch.NewDisposeScope();
-            var (pred, probs) = method == MapMethod.Surgery
-                ? Surgery(image!, classes, options.Threshold, height, width, ct)
-                : Dense(dense.Single(d => d.Method == method), pixels, logits[dense.FindIndex(d => d.Method == method)], classes, options, height, width);
-            predictions.Add(new LabelPrediction(method, classes, height, width,
+            var settings = methods[i];
+            int at = dense.FindIndex(d => d.Index == i);
+            var (pred, probs) = settings.Method == MapMethod.Surgery
+                ? Surgery(image!, classes, settings.Threshold, height, width, ct)
+                : Dense(settings.Head ?? dense[at].Method.Head, settings, pixels, logits[at], classes, height, width);
+            predictions.Add(new LabelPrediction(settings.Method, classes, height, width,
                 pred.to(ScalarType.Byte).cpu().contiguous().data<byte>().ToArray(),
                 probabilities ? probs.to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray() : null));
         }
@@ -116,18 +156,17 @@ public sealed class LabelSegmenter(ClipExplainer explainer)
 
     /// <summary>
     /// A dense method's head on its slide logits <c>[1, Q, h, w]</c>: resized to the output size (bilinear, align_corners
-    /// false), refined by PAMR for NACLIP when asked (on the input, which PAMR resizes to the logits), classified as its
-    /// code does — the order of NACLIP's <c>predict</c>.
+    /// false), refined by PAMR when the settings ask (on the input, which PAMR resizes to the logits), classified as its
+    /// code does with the head's scale, renormalisation and area threshold — the order of NACLIP's <c>predict</c>.
     /// </summary>
-    private static (Tensor Prediction, Tensor Probabilities) Dense(DenseMethod method, Tensor input, Tensor logits, ClassList classes,
-        LabelSegmentationOptions options, int height, int width)
+    private static (Tensor Prediction, Tensor Probabilities) Dense(DenseHead head, LabelMethodSettings settings, Tensor input, Tensor logits, ClassList classes,
+        int height, int width)
     {
-        var head = method.Head;
         if (logits.shape[2] != height || logits.shape[3] != width)
             logits = F.interpolate(logits, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);   // [1, Q, H, W]
-        if (options.Pamr && method == DenseMethod.Naclip)
+        if (settings.Pamr)
             logits = Pamr.Refine(input, logits);                                                                     // [1, Q, H, W]
-        return SlideInference.Classify(logits, classes.QueryClass, head.LogitScale, options.Threshold, head.Renormalises);   // [1, H, W], [C, H, W]
+        return SlideInference.Classify(logits, classes.QueryClass, head, settings.Threshold);                       // [1, H, W], [C, H, W]
     }
 
     /// <summary>

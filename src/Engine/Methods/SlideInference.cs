@@ -46,33 +46,49 @@ public static class SlideInference
 
     /// <summary>
     /// Slide logits <c>[1, Q, H, W]</c> of several dense methods on one image, one per method in the order given, each
-    /// with its own head's crop and stride (<see cref="DenseMethod.Head"/>). Methods with the same windows share one
-    /// batch of crops, and on it the first L−1 blocks of the ViT run once for all of them
-    /// (<see cref="VisionTransformer.EncodeDense(Tensor, IReadOnlyList{DenseAttention})"/>); only each method's last
-    /// block and its logits are its own. The numbers are those of <see cref="Logits(ClipModel, IImageEncoding, Tensor, Tensor, int, int)"/>
-    /// per method. Heads that pad (<see cref="DenseHead.PadsCrops"/>, ClearCLIP's <c>forward_slide</c>) zero-pad each
-    /// window to whole patches, split evenly with the extra pixel at the end, and cut the logits back.
+    /// with its own head's crop and stride (<see cref="DenseMethod.Head"/>): <see cref="Logits(ClipModel, IReadOnlyList{ValueTuple{DenseMethod, DenseHead}}, Tensor, Tensor)"/>
+    /// with every method's default head.
     /// </summary>
-    public static IReadOnlyList<Tensor> Logits(ClipModel model, IReadOnlyList<DenseMethod> methods, Tensor image, Tensor queries)
+    public static IReadOnlyList<Tensor> Logits(ClipModel model, IReadOnlyList<DenseMethod> methods, Tensor image, Tensor queries) =>
+        Logits(model, methods.Select(m => (m, m.Head)).ToList(), image, queries);
+
+    /// <summary>
+    /// Slide logits <c>[1, Q, H, W]</c> of several dense methods on one image, one per pair in the order given, each
+    /// read with the pair's head (an eval protocol's, or the method's own <see cref="DenseMethod.Head"/>). Methods whose
+    /// heads have the same windows share one batch of crops, and on it the first L−1 blocks of the ViT run once for all
+    /// of them (<see cref="VisionTransformer.EncodeDense(Tensor, IReadOnlyList{DenseAttention})"/>); only each method's
+    /// last block and its logits are its own. The numbers are those of <see cref="Logits(ClipModel, IImageEncoding, Tensor, Tensor, int, int)"/>
+    /// per method. Heads that pad (<see cref="DenseHead.PadsCrops"/>, ClearCLIP's <c>forward_slide</c>) zero-pad each
+    /// window to whole patches, split evenly with the extra pixel at the end, and cut the logits back. A whole-image head
+    /// (<see cref="DenseHead.IsWholeImage"/>, NACLIP's <c>forward_feature</c>) encodes the input as it is, one window:
+    /// the patch convolution drops a remainder, the position table is resized to the ⌊H/p⌋×⌊W/p⌋ grid, and the grid's
+    /// logits are stretched bilinearly over the whole input.
+    /// </summary>
+    public static IReadOnlyList<Tensor> Logits(ClipModel model, IReadOnlyList<(DenseMethod Method, DenseHead Head)> methods, Tensor image, Tensor queries)
     {
         CheckImage(image);
         if (methods.Count == 0)
             throw new EngineInputException("methods", "no dense method given");
         if (model.Visual is not VisionTransformer vit)
-            throw new EngineInputException("modes", $"'{methods[0].Method.Name}' needs a ViT CLIP (its last attention block); this model is a ResNet");
+            throw new EngineInputException("modes", $"'{methods[0].Method.Method.Name}' needs a ViT CLIP (its last attention block); this model is a ResNet");
+        foreach (var (_, head) in methods)
+            head.Validate();
         using var noGrad = torch.no_grad();
         var results = new Tensor[methods.Count];
         using (var scope = torch.NewDisposeScope())
         {
-            foreach (var group in methods.Select((m, i) => (Method: m, Index: i)).GroupBy(p => (p.Method.Head.Crop, p.Method.Head.Stride, p.Method.Head.PadsCrops)))
+            // One key per set of windows: a whole-image head has one window however its stride or padding reads.
+            var groups = methods.Select((p, i) => (p.Method, p.Head, Index: i))
+                .GroupBy(p => p.Head.IsWholeImage ? (Crop: 0, Stride: 0, Pads: false) : (Crop: p.Head.Crop, Stride: p.Head.Stride, Pads: p.Head.PadsCrops));
+            foreach (var group in groups)
             {
-                var windows = Windows(image, group.Key.Crop, group.Key.Stride);
+                var windows = group.Key.Crop == 0 ? WholeWindow(image) : Windows(image, group.Key.Crop, group.Key.Stride);
                 int ch = windows[0].Y2 - windows[0].Y1, cw = windows[0].X2 - windows[0].X1;   // every window has the same size
-                var padding = group.Key.PadsCrops ? Padding.ToPatches(ch, cw, vit.PatchSize) : Padding.None;
+                var padding = group.Key.Pads ? Padding.ToPatches(ch, cw, vit.PatchSize) : Padding.None;
                 var crops = Crops(image, windows, padding);                                    // [n, 3, ch', cw']
                 var kinds = group.Select(p => p.Method.DenseEncoding.Attention).Distinct().ToList();
                 var tokens = vit.EncodeDense(crops, kinds);                                    // per kind [n, 1+N, D]
-                foreach (var (method, index) in group)
+                foreach (var (method, _, index) in group)
                 {
                     var logits = CropLogits(tokens[kinds.IndexOf(method.DenseEncoding.Attention)], queries, crops, vit.PatchSize, padding);   // [n, Q, ch, cw]
                     results[index] = Canvas(logits, windows, image).MoveToOuterDisposeScope();
@@ -94,6 +110,9 @@ public static class SlideInference
         return (from y in Starts(h, crop, stride) from x in Starts(w, crop, stride)
                 select (Y1: y, X1: x, Y2: Math.Min(y + crop, h), X2: Math.Min(x + crop, w))).ToList();
     }
+
+    /// <summary>The whole input as one window (NACLIP's <c>slide_crop=0</c>).</summary>
+    private static List<(int Y1, int X1, int Y2, int X2)> WholeWindow(Tensor image) => [(0, 0, (int)image.shape[2], (int)image.shape[3])];
 
     /// <summary>The windows as one batch <c>[n, 3, ch, cw]</c>, zero-padded by <paramref name="padding"/>.</summary>
     private static Tensor Crops(Tensor image, List<(int Y1, int X1, int Y2, int X2)> windows, Padding padding)
@@ -151,16 +170,21 @@ public static class SlideInference
     /// <summary>
     /// The methods' post-processing of slide logits <c>[1, Q, H, W]</c>: <c>softmax(scale · logits)</c> over queries; a
     /// class's probability is the max over its queries (<paramref name="queryClass"/>: each query's class id, classes
-    /// 0…C−1 in file order); prediction = argmax over classes, pixels whose best probability is below
-    /// <paramref name="threshold"/> → class 0. Returns the prediction <c>[1, H, W]</c> (int64) and the class
-    /// probabilities <c>[C, H, W]</c>, renormalised to sum 1 when <paramref name="renormalise"/> (NACLIP/SCLIP) or left as
+    /// 0…C−1 in file order); with <paramref name="areaThreshold"/>, SCLIP's <c>area_thd</c> (its
+    /// <c>postprocess_result</c>, in its order): the argmax over classes gives each foreground class (1…C−1) its area,
+    /// and a class whose area is not above <c>areaThreshold · (sum of the foreground areas)</c> has its probability plane
+    /// zeroed (class 0 never is); then prediction = argmax over classes (ties to the first class), pixels whose best
+    /// probability is below <paramref name="threshold"/> → class 0. Returns the prediction <c>[1, H, W]</c> (int64) and the class
+    /// probabilities <c>[C, H, W]</c> (zeroed planes included), renormalised to sum 1 when <paramref name="renormalise"/> (NACLIP/SCLIP) or left as
     /// the max over names (ClearCLIP/MaskCLIP).
     /// </summary>
     public static (Tensor Prediction, Tensor Probabilities) Classify(Tensor logits, IReadOnlyList<int> queryClass, double scale = 40,
-        double threshold = 0, bool renormalise = true)
+        double threshold = 0, bool renormalise = true, double? areaThreshold = null)
     {
         if (logits.shape[1] != queryClass.Count)
             throw new EngineInputException("queries", $"{logits.shape[1]} query maps but {queryClass.Count} query classes");
+        if (areaThreshold is { } share && (share is < 0 or >= 1 || double.IsNaN(share)))
+            throw new EngineInputException("area threshold", $"{share} is not a share in [0, 1)");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var probs = F.softmax(logits[0] * scale, 0);                                  // [Q, H, W]
@@ -173,9 +197,33 @@ public static class SlideInference
             return probs.index_select(0, torch.tensor(members, device: probs.device)).amax([0]);   // [m, H, W] -> [H, W]
         }).ToArray();
         var classProbs = torch.stack(perClass, 0);                                    // [C, H, W]
+        if (areaThreshold is { } area && classes > 1)
+            classProbs = DropSmallAreas(classProbs, area);                            // [C, H, W]
         var (best, pred) = classProbs.max(0, keepdim: true);                          // [1, H, W] each
         pred = pred.masked_fill(best.lt(threshold), 0);
         var outProbs = renormalise ? classProbs / classProbs.sum(0, keepdim: true) : classProbs;
         return (pred.MoveToOuterDisposeScope(), outProbs.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// <see cref="Classify(Tensor, IReadOnlyList{int}, double, double, bool, double?)"/> with a head's logit scale,
+    /// renormalisation and area threshold.
+    /// </summary>
+    public static (Tensor Prediction, Tensor Probabilities) Classify(Tensor logits, IReadOnlyList<int> queryClass, DenseHead head, double threshold) =>
+        Classify(logits, queryClass, head.LogitScale, threshold, head.Renormalises, head.AreaThreshold);
+
+    /// <summary>
+    /// SCLIP's <c>area_thd</c> step on class probabilities <c>[C, H, W]</c>, in its tensors' dtype as its code computes it:
+    /// the argmax's one-hot summed over pixels, the foreground classes' areas compared (strictly greater) with
+    /// <c>share · their sum</c>, the planes of classes 1…C−1 multiplied by the 0/1 result.
+    /// </summary>
+    private static Tensor DropSmallAreas(Tensor classProbs, double share)
+    {
+        long classes = classProbs.shape[0];
+        var winner = classProbs.argmax(0);                                                                 // [H, W]
+        var areas = F.one_hot(winner, classes).to(classProbs.dtype).sum([0, 1]);                            // [H, W, C] -> [C]
+        var foreground = areas[1..];                                                                       // [C-1]
+        var keep = foreground.gt(foreground.sum() * share).to(classProbs.dtype);                           // [C-1]
+        return torch.cat([classProbs[..1], classProbs[1..] * keep.reshape(classes - 1, 1, 1)], 0);         // [C-1] -> [C-1, 1, 1]; [C, H, W]
     }
 }

@@ -117,9 +117,11 @@ public sealed class JobLauncher(ClipSurgeryDb db, IBackgroundJobClient hangfire,
     /// Scores <paramref name="methods"/> of <paramref name="modelName"/> on the benchmark in <paramref name="datasetFolder"/>
     /// (a folder inside the datasets root; a relative one is taken inside it). Admins only: an eval holds the GPU worker
     /// for minutes to hours and reads folders of the server. Its scores are the team's: the run is shared.
+    /// <paramref name="pamr"/> and <paramref name="shortSide"/>: null = each method's own test protocol
+    /// (<see cref="EvalProtocol"/>); a value overrides it for every method (PAMR: those that offer it).
     /// </summary>
     public async Task<JobRun> StartEvalAsync(Requester who, string datasetFolder, EvalDatasetKind dataset, string modelName,
-        IReadOnlyList<MapMethod> methods, int? limit = null, bool pamr = false, int? shortSide = null,
+        IReadOnlyList<MapMethod> methods, int? limit = null, bool? pamr = null, int? shortSide = null,
         CancellationToken ct = default, string? precision = null)
     {
         if (!who.IsAdmin)

@@ -51,7 +51,7 @@ public sealed record LabelMapChoice(IReadOnlyList<MapMethod> Methods, IReadOnlyL
 
     /// <summary>The choice a run stored (<see cref="Data.RunSettings"/>).</summary>
     public static LabelMapChoice Of(Data.RunSettings settings) => new(settings.LabelMethods, settings.Classes, settings.Background,
-        settings.Threshold, settings.Pamr, settings.ShortSide);
+        settings.Threshold, settings.Pamr ?? false, settings.ShortSide);
 
     /// <summary>
     /// This choice cleaned and checked for a run on <paramref name="model"/>: methods by any of their words, each once, in

@@ -83,7 +83,7 @@ public sealed record RunSettingsDocument(
                 .Select(i => new ImageEntry(folderOf(i), i.Image?.FileName ?? "", i.Status.ToString(), i.Error)).ToList(),
             settings.LabelMethods.Count == 0 ? null
                 : new LabelMapsEntry(settings.LabelMethods.Select(m => new MethodEntry(m.Name, m.DisplayName)).ToList(), settings.Classes,
-                    settings.Background, settings.Threshold, settings.Pamr, settings.ShortSide));
+                    settings.Background, settings.Threshold, settings.Pamr ?? false, settings.ShortSide));
     }
 
     /// <summary>The app stores UTC; marked as such so it is written with its <c>Z</c>.</summary>

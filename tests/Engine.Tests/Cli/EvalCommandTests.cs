@@ -2,6 +2,7 @@ using System.CommandLine;
 using ClipSurgeryWeb.Cli.Commands;
 using ClipSurgeryWeb.Cli.Terminal;
 using ClipSurgeryWeb.Engine.Evaluation;
+using ClipSurgeryWeb.Engine.Methods;
 using ClipSurgeryWeb.Engine.Pipeline;
 using ClipSurgeryWeb.Engine.Tests.Evaluation;
 using ClipSurgeryWeb.Engine.Tests.Support;
@@ -93,6 +94,32 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task No_pamr_and_a_short_side_override_every_methods_protocol_and_both_pamr_flags_are_refused()
+    {
+        EvalDatasetFiles.BuildVoc(temp["data"]);
+        var pipeline = new LabelsPipeline();
+        var errors = new StringWriter();
+        var code = await new RootCommand { EvalCommand.Create(new Reporter(errors, false), (_, _) => pipeline) }
+            .Parse(EvalArgs(temp["data"], "--no-pamr", "--short-side", "224")).InvokeAsync();
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal((false, 224), (pipeline.Requests[0].Pamr, pipeline.Requests[0].ShortSide));
+        var report = EvalReportFile.Read(temp["report"]);
+        Assert.Equal((false, 224), (report.Pamr, report.ShortSide));
+        var naclip = report.Methods.Single(m => m.Method == DenseMethod.Naclip.Method).Protocol!;
+        Assert.Equal((224, false), (naclip.ShortSide, naclip.Pamr));
+        Assert.Contains("protocol naclip: short side 224, whole image, logit scale 40, prob_thd 0.1, PAMR off", errors.ToString());
+
+        var both = await CliRun.RunAsync(["eval", temp["data"], "--dataset", "voc21", "--methods", "naclip", "--pamr", "--no-pamr", "--model", "nowhere.pt"]);
+        Assert.Equal(ExitCodes.Unusable, both.ExitCode);
+        Assert.Contains("--pamr: and --no-pamr both given", both.Errors);
+
+        var plain = await Run(EvalCommand.Create(new Reporter(new StringWriter(), false), (_, _) => pipeline), EvalArgs(temp["data"], "--restart"));
+        Assert.Equal(ExitCodes.Ok, plain.Code);
+        Assert.Equal((null, null), (pipeline.Requests[^1].Pamr, pipeline.Requests[^1].ShortSide));   // neither flag: each method's own
+    }
+
+    [Fact]
     public async Task Eval_download_refuses_an_archive_whose_checksum_is_not_the_pinned_one()
     {
         var body = EvalDownloadsTests.VocTar(temp["work"]);
@@ -135,8 +162,13 @@ public sealed class EvalCommandTests : IDisposable
         var report = EvalReportFile.Read(temp["report"]);
         Assert.Equal(["sclip", "naclip"], report.Methods.Select(m => m.Method.Name));   // drawing order, as --methods is parsed
         Assert.Equal(2, report.Images);
-        Assert.Equal(336, report.ShortSide);
-        Assert.Equal(0.1, report.Threshold);
+        Assert.Null(report.ShortSide);   // not overridden: each method's own
+        Assert.Null(report.Pamr);
+        Assert.Equal([EvalProtocol.For(DenseMethod.Sclip.Method, EvalDatasetKind.Voc21), EvalProtocol.For(DenseMethod.Naclip.Method, EvalDatasetKind.Voc21)],
+            report.Methods.Select(m => m.Protocol));
+        Assert.Contains("protocol naclip: short side 336, whole image, logit scale 40, prob_thd 0.1, PAMR on (sinahmr/NACLIP configs/cfg_voc21.py)", result.Errors);
+        Assert.Contains("protocol sclip: short side 336, slide 224/112, logit scale 65, area threshold 0.1, prob_thd 0.1, PAMR off (wangf3014/SCLIP configs/cfg_voc21.py)", result.Errors);
+        Assert.Contains("scored under naclip: short side 336, whole image", result.Errors);
         Assert.Equal("clip_vit_tiny_methods_state_dict.pt", report.Model);
         foreach (var m in report.Methods)
         {
@@ -151,8 +183,11 @@ public sealed class EvalCommandTests : IDisposable
     {
         public List<string> Asked { get; } = [];
 
+        public List<EvalRequest> Requests { get; } = [];
+
         public void Evaluate(EvalRequest request, Action<PipelineEvent> sink, CancellationToken ct)
         {
+            Requests.Add(request);
             var evaluator = new Evaluator((_, sample, _, _, _) =>
             {
                 Asked.Add(sample.Id);

@@ -39,15 +39,16 @@ public sealed class ClipPipelineEvaluationTests
         Assert.Equal(Path.Combine(folder["report"], EvalReportFile.JsonName), finished.ReportFile);
         Assert.Equal(explainer.ModelSha256, finished.Report.ModelSha256);
 
-        // The same scores from the segmenter asked directly, at the label size, with the dataset's settings.
+        // The same scores from the segmenter asked directly, at the label size, with each method's protocol.
         var segmenter = new LabelSegmenter(explainer);
-        var options = new LabelSegmentationOptions(336, false, 0.1);
+        var options = methods.Select(m => EvalProtocol.For(m, EvalDatasetKind.Voc21))
+            .Select(p => new LabelMethodSettings(p.Method, p.ShortSide, p.Head, p.Threshold, p.Pamr)).ToList();
         var metrics = methods.Select(_ => new SegmentationMetrics(21)).ToList();
         foreach (var sample in EvalDataset.Open(folder.Path, EvalDatasetKind.Voc21).Samples)
         {
             using var image = ImageLoader.Load(sample.ImagePath);
             var labels = sample.ReadLabels();
-            var predictions = segmenter.Segment(image, EvalClasses.For(EvalDatasetKind.Voc21), methods, options, false, (labels.Height, labels.Width));
+            var predictions = segmenter.Segment(image, EvalClasses.For(EvalDatasetKind.Voc21), options, false, (labels.Height, labels.Width));
             for (var m = 0; m < methods.Length; m++)
                 metrics[m].Add(sample.Id, predictions[m].Prediction, labels.Values);
         }

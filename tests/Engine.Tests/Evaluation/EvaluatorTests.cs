@@ -179,8 +179,10 @@ public sealed class EvaluatorTests
         Assert.Contains($"| sclip | {EvalReportFile.Percent(report.Methods[1].Scores.MeanIoU)} |", markdown);
         Assert.Contains("| sky | 100.00 | ", markdown);   // class 0 by its first name
         Assert.Contains("| bicycle | nan | ", markdown);   // absent from labels and both predictions
-        Assert.Contains("- Short side: 336", markdown);
-        Assert.Contains("- Probability threshold: 0.1", markdown);
+        // Short side and probability threshold are each method's protocol's now (NACLIP's and SCLIP's cfg_voc21.py: 336, 0.1).
+        Assert.Contains("- Short side: each method's own (below)", markdown);
+        Assert.Contains("| naclip | sinahmr/NACLIP configs/cfg_voc21.py | 336 | whole image | 40 | 0.1 | — | on |", markdown);
+        Assert.Contains("| sclip | wangf3014/SCLIP configs/cfg_voc21.py | 336 | slide 224/112 | 65 | 0.1 | 0.1 | off |", markdown);
         Assert.Contains("- Model: tiny.pt (SHA-256 abc)", markdown);
         Assert.Equal(21, report.ClassNames.Count);
     }

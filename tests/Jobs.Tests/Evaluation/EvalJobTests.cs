@@ -42,7 +42,7 @@ public sealed class EvalJobTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private Task<JobRun> StartAsync(Requester? who = null, string? folder = null, string? model = null, IReadOnlyList<string>? methods = null,
-        int? limit = null, bool pamr = false, int? shortSide = null) =>
+        int? limit = null, bool? pamr = null, int? shortSide = null) =>
         _host.With(sp => sp.GetRequiredService<JobLauncher>().StartEvalAsync(who ?? _admin, folder ?? "voc", EvalDatasetKind.Voc21,
             model ?? JobsHost.ModelName, (methods ?? ["naclip", "cs"]).Select(m => new MapMethod(m)).ToList(), limit, pamr, shortSide));
 
@@ -83,7 +83,7 @@ public sealed class EvalJobTests : IAsyncLifetime
         // The engine was asked for the run's settings, with the run's own report folder, where it wrote report.json.
         var (models, request) = Assert.Single(_host.Fake.EvalCalls);
         var folder = EvalJob.ReportFolder(_host.Services.GetRequiredService<FileStore>(), run.Id);
-        Assert.Equal((_voc, EvalDatasetKind.Voc21, folder, (int?)4, true, (int?)448),
+        Assert.Equal((_voc, EvalDatasetKind.Voc21, folder, (int?)4, (bool?)true, (int?)448),
             (request.DatasetFolder, request.Dataset, request.ReportFolder, request.Limit, request.Pamr, request.ShortSide));
         Assert.Equal([MapMethod.Surgery, DenseMethod.Naclip.Method], request.Methods);
         Assert.EndsWith(JobsHost.ModelName + ".pt", models.ClipModelPath);
@@ -94,6 +94,26 @@ public sealed class EvalJobTests : IAsyncLifetime
             .Select(e => e.Overall!.Value).ToList();
         Assert.Equal([0.25, 0.5, 0.75, 1.0, 1.0], overall);
         Assert.Equal(nameof(JobRunStatus.Succeeded), _host.Events.Events.Last(e => e.RunId == run.Id).RunStatus);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(false)]
+    public async Task An_evals_PAMR_choice_travels_as_asked_null_for_each_methods_own(bool? pamr)
+    {
+        var run = await StartAsync(pamr: pamr);
+        Assert.Equal(pamr, (await _host.LoadRunAsync(run.Id)).Settings.Pamr);
+
+        await RunAsync(run.Id);
+
+        var (_, request) = Assert.Single(_host.Fake.EvalCalls);
+        Assert.Equal((pamr, (int?)null), (request.Pamr, request.ShortSide));
+        var report = EvalReportJson.Read((await _host.LoadRunAsync(run.Id)).ReportJson);
+        Assert.NotNull(report);
+        Assert.Equal(pamr, report.Pamr);
+        var naclip = report.Methods.Single(m => m.Method == DenseMethod.Naclip.Method).Protocol;
+        Assert.Equal(EvalProtocol.For(DenseMethod.Naclip.Method, EvalDatasetKind.Voc21).With(null, pamr), naclip);
+        Assert.Equal(pamr ?? true, naclip!.Pamr);
     }
 
     [Fact]

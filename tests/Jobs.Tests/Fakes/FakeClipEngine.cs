@@ -375,17 +375,18 @@ public sealed class FakeClipEngine : IClipEngine
         int images, DateTimeOffset started)
     {
         IReadOnlyList<string> classes = ["background", "cat", "dog", "sofa"];
-        var methods = request.Methods.Select(method =>
+        var protocols = ClipSurgeryWeb.Engine.Evaluation.EvalProtocol.ForRequest(request);
+        var methods = request.Methods.Select((method, i) =>
         {
             var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"eval/{method}"));
             var iou = classes.Select((_, c) => c == 3 ? double.NaN : 0.2 + hash[c] / 425.0).ToList();
             var acc = iou.Select(v => double.IsNaN(v) ? v : Math.Min(1, v + 0.1)).ToList();
             var scores = new ClipSurgeryWeb.Engine.Evaluation.SegmentationScores(
                 0.5 + hash[5] / 600.0, iou.Where(v => !double.IsNaN(v)).Average(), acc.Where(v => !double.IsNaN(v)).Average(), iou, acc);
-            return new ClipSurgeryWeb.Engine.Evaluation.EvalMethodScores(method, scores);
+            return new ClipSurgeryWeb.Engine.Evaluation.EvalMethodScores(method, scores, protocols[i]);
         }).ToList();
         return new ClipSurgeryWeb.Engine.Evaluation.EvalReport(model, null, request.Dataset, request.DatasetFolder, images, images + 2,
-            request.ShortSide ?? 336, request.Pamr, request.Limit, classes, methods, started, DateTimeOffset.UtcNow);
+            request.ShortSide, request.Pamr, request.Limit, classes, methods, started, DateTimeOffset.UtcNow);
     }
 
     private void Begin(string method, string imagePath, CancellationToken ct)

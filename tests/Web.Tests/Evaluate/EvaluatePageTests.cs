@@ -54,7 +54,7 @@ public sealed class EvaluatePageTests : ComponentTestContext
     private static EvalReport Report(EvalDatasetKind dataset, string model, params (MapMethod Method, double[] Iou)[] methods) => new(
         model, null, dataset, "/data/datasets/VOCdevkit", 10, 1449, 336, Pamr: true, Limit: 10, ["background", "cat", "dog", "sofa"],
         methods.Select(m => new EvalMethodScores(m.Method, new SegmentationScores(0.9, m.Iou.Where(v => !double.IsNaN(v)).Average(), 0.8, m.Iou,
-            m.Iou.Select(v => v + 0.01).ToList()))).ToList(),
+            m.Iou.Select(v => v + 0.01).ToList()), EvalProtocol.For(m.Method, dataset).With(336, true))).ToList(),
         new DateTimeOffset(Now.AddMinutes(-5)), new DateTimeOffset(Now));
 
     private async Task<Guid> AddEvalAsync(EvalReport? report, JobRunStatus status = JobRunStatus.Succeeded, DateTime? finishedAt = null,
@@ -133,6 +133,13 @@ public sealed class EvaluatePageTests : ComponentTestContext
         Assert.Equal("10 of 1449 (limit 10)", page.Find("[data-testid=setting-images]").TextContent.Trim());
         Assert.Equal("336", page.Find("[data-testid=setting-short-side]").TextContent.Trim());
         Assert.Equal("on", page.Find("[data-testid=setting-pamr]").TextContent.Trim());
+        // Each method's protocol as the report recorded it: NACLIP's cfg_voc21.py (whole image, PAMR), CLIP Surgery's the issue's.
+        var naclipProtocol = page.Find("[data-testid=protocol-row][data-method=naclip]");
+        Assert.Equal("sinahmr/NACLIP configs/cfg_voc21.py", naclipProtocol.QuerySelector("[data-testid=protocol-source]")!.TextContent.Trim());
+        Assert.Equal("whole image", naclipProtocol.QuerySelector("[data-testid=protocol-window]")!.TextContent.Trim());
+        Assert.Equal("0.1", naclipProtocol.QuerySelector("[data-testid=protocol-threshold]")!.TextContent.Trim());
+        Assert.Equal("on", naclipProtocol.QuerySelector("[data-testid=protocol-pamr]")!.TextContent.Trim());
+        Assert.Contains("publishes no segmentation eval code", page.Find("[data-testid=protocol-row][data-method=cs] [data-testid=protocol-source]").TextContent);
         Assert.Equal("admin-1@example.com", page.Find("[data-testid=setting-owner]").TextContent.Trim());
         Assert.Equal("9 min 0 s", page.Find("[data-testid=setting-duration]").TextContent.Trim());
         // The folder as members may read it: relative to the datasets root, never the server path.
@@ -223,8 +230,27 @@ public sealed class EvaluatePageTests : ComponentTestContext
         Assert.Equal(Path.Combine(_datasets, "VOCdevkit"), run.Settings.DatasetFolder);
         Assert.Equal("clip_only_jit", run.Settings.ModelName);
         Assert.Equal(["cs", "sclip", "naclip"], run.Settings.LabelMethods.Select(m => m.Name));
+        // Left as they open: each method's own protocol (PAMR as its code: NACLIP on; its config's short side).
+        Assert.Equal((null, null), (run.Settings.Pamr, run.Settings.ShortSide));
         Assert.Single(_jobs.Created);
         Assert.Equal(typeof(EvalJob), _jobs.Created[0].Type);
+    }
+
+    [Fact]
+    public async Task An_eval_under_each_methods_own_protocol_says_so_and_shows_sclips_voc21_config()
+    {
+        var sclip = DenseMethod.Sclip.Method;
+        var report = Report(EvalDatasetKind.Voc21, "clip_vit_b16", (sclip, [0.8, 0.6, 0.4, 0.2])) with { ShortSide = null, Pamr = null };
+        report = report with { Methods = [report.Methods[0] with { Protocol = EvalProtocol.For(sclip, EvalDatasetKind.Voc21) }] };
+        await AddEvalAsync(report);
+        var page = await RenderPageAsync();
+
+        page.Find("[data-testid=scores-row][data-method=sclip] [data-testid=score-cell][data-dataset=Voc21]").Click();
+
+        Assert.Equal("each method's own", page.Find("[data-testid=setting-short-side]").TextContent.Trim());
+        Assert.Equal("as each method's code (NACLIP on)", page.Find("[data-testid=setting-pamr]").TextContent.Trim());
+        var row = page.FindAll("[data-testid=protocol-row][data-method=sclip] td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["SCLIP", "wangf3014/SCLIP configs/cfg_voc21.py", "336", "slide 224/112", "65", "0.1", "0.1", "off"], row);
     }
 
     [Fact]

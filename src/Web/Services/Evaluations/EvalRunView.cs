@@ -7,9 +7,11 @@ namespace ClipSurgeryWeb.Web.Services.Evaluations;
 /// <summary>An eval as the Evaluate page shows it: its settings, progress, and (once it succeeded) its report.</summary>
 /// <param name="Dataset">The benchmark.</param>
 /// <param name="Folder">The dataset folder as members may read it (relative to the datasets root).</param>
+/// <param name="Pamr">PAMR as asked: null = each method's own code (NACLIP on), true/false = forced.</param>
+/// <param name="ShortSide">The short side asked: null = each method's own config.</param>
 public sealed record EvalRunView(
     Guid Id, string Status, string OwnerId, string OwnerName, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt,
-    string? Error, string Model, IReadOnlyList<MapMethod> Methods, EvalDatasetKind? Dataset, string Folder, int? Limit, bool Pamr,
+    string? Error, string Model, IReadOnlyList<MapMethod> Methods, EvalDatasetKind? Dataset, string Folder, int? Limit, bool? Pamr,
     int? ShortSide, int? ItemsDone, int? ItemsTotal, EvalReport? Report)
 {
     public bool IsFinished => Status is nameof(JobRunStatus.Succeeded) or nameof(JobRunStatus.CompletedWithErrors)
