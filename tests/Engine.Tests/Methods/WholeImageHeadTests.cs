@@ -16,29 +16,33 @@ public sealed class WholeImageHeadTests(MethodsModel fixture, ITestOutputHelper 
     private const double Tolerance = 1e-5;
 
     [Theory]
-    [InlineData(448)]   // the golden's 336×448 input: a 21×28 grid
-    [InlineData(410)]   // 410 is not a multiple of 16: the patch convolution drops 10 columns, a 21×25 grid stretched over 410
-    public void NACLIP_whole_image_logits_are_one_forward_pass_of_the_unpadded_input(int width)
+    [InlineData(0)]    // the golden's own input (short side 336: 336×448 for demo.jpg, a 21×28 grid)
+    [InlineData(38)]   // 38 columns fewer: a width no multiple of 16 when the input's is one (the convolution drops the rest)
+    public void NACLIP_whole_image_logits_are_one_forward_pass_of_the_unpadded_input(int cut)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var file = MethodsModel.GoldenFile("naclip");
-        var x = Golden.Get(file, "input.demo.jpg.x")[.., .., .., ..width].contiguous();   // [1, 3, 336, width]
-        var queries = Golden.Get(file, "naclip.query_features");                           // [10, 64]
+        var golden = MethodGolden.Of("naclip");
+        var file = golden.TensorFile;
+        var input = Golden.Get(file, $"input.{golden.Images[0]}.x");                     // [1, 3, H, W]
+        int height = (int)input.shape[2], width = (int)input.shape[3] - cut;
+        var x = input[.., .., .., ..width].contiguous();                                  // [1, 3, H, W']
+        var queries = Golden.Get(file, "naclip.query_features");                           // [Q, D]
+        int q = (int)queries.shape[0], patch = ((ClipSurgeryWeb.Engine.Models.VisionTransformer)fixture.Model.Visual).PatchSize;
 
-        var logits = SlideInference.Logits(fixture.Model, [(DenseMethod.Naclip, DenseMethod.Naclip.Head.AsWholeImage())], x, queries)[0];   // [1, 10, 336, width]
+        var logits = SlideInference.Logits(fixture.Model, [(DenseMethod.Naclip, DenseMethod.Naclip.Head.AsWholeImage())], x, queries)[0];   // [1, Q, H, W']
 
-        var tokens = DenseEncoding.Naclip.Encode(fixture.Model, x);                        // [1, 1+N, 64]
-        var patches = tokens[0, 1..];                                                      // [N, 64]
+        var tokens = DenseEncoding.Naclip.Encode(fixture.Model, x);                        // [1, 1+N, D]
+        var patches = tokens[0, 1..];                                                      // [N, D]
         patches = patches / patches.norm(-1, keepdim: true);
-        long gh = 336 / 16, gw = width / 16;
+        long gh = height / patch, gw = width / patch;
         Assert.Equal(gh * gw, patches.shape[0]);
-        var grid = patches.matmul(queries.t()).t().reshape(1, 10, gh, gw);                 // [N, 10] -> [10, N] -> [1, 10, gh, gw]
-        var expected = torch.nn.functional.interpolate(grid, [336, width], mode: InterpolationMode.Bilinear, align_corners: false);   // [1, 10, 336, width]
+        var grid = patches.matmul(queries.t()).t().reshape(1, q, gh, gw);                  // [N, Q] -> [Q, N] -> [1, Q, gh, gw]
+        var expected = torch.nn.functional.interpolate(grid, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);   // [1, Q, H, W']
 
         Assert.Equal(expected.shape, logits.shape);
         var worst = (expected - logits).abs().max().item<float>();
-        output.WriteLine($"whole image 336×{width}: max abs difference {worst:G3}");
+        output.WriteLine($"whole image {height}×{width}: max abs difference {worst:G3}");
         Assert.True(worst <= Tolerance, $"whole-image logits differ by {worst:G3}");
 
         // And not what the sliding head gives: the test tells the two modes apart.
@@ -50,8 +54,9 @@ public sealed class WholeImageHeadTests(MethodsModel fixture, ITestOutputHelper 
     public void A_whole_image_head_shares_no_windows_with_a_slide_head_and_keeps_each_methods_numbers()
     {
         using var scope = torch.NewDisposeScope();
-        var file = MethodsModel.GoldenFile("naclip");
-        var x = Golden.Get(file, "input.demo.jpg.x");                                      // [1, 3, 336, 448]
+        var golden = MethodGolden.Of("naclip");
+        var file = golden.TensorFile;
+        var x = Golden.Get(file, $"input.{golden.Images[0]}.x");                           // [1, 3, H, W]
         var queries = Golden.Get(file, "naclip.query_features");
         var whole = DenseMethod.Naclip.Head.AsWholeImage();
         var together = SlideInference.Logits(fixture.Model,

@@ -121,15 +121,18 @@ public sealed class RealEngineEvalJobTests : IAsyncLifetime
         var classes = EvalDataset.ClassCountOf(Kind);
         using var explainer = ClipExplainer.Load(Shared.Fixture("clip_vit_tiny_jit.pt"), ClipTokenizer.FromFile(Shared.Vocab), new EngineOptions(DevicePreference.Cpu));
         var segmenter = new LabelSegmenter(explainer);
-        // PAMR refines NACLIP only, which is not among these methods.
-        var options = new LabelSegmentationOptions(report.ShortSide, Pamr: false, report.Threshold);
+        // Each method under its own code's protocol on this set (EvalProtocol), as the eval runs it when no override is asked.
+        Assert.Null(report.ShortSide);   // no override asked
+        Assert.Null(report.Pamr);
+        var settings = Methods.Select(m => EvalProtocol.For(m, Kind))
+            .Select(p => new LabelMethodSettings(p.Method, p.ShortSide, p.Head, p.Threshold, p.Pamr)).ToList();
         var confusion = Methods.Select(_ => new long[classes, classes]).ToList();
         foreach (var (_, image, width, raw) in _samples)
         {
             // VOC20's labels: background (0) and ignore (255) are ignored, the others are one lower.
             var labels = raw.Select(v => v is 0 or 255 ? 255 : v - 1).ToArray();
             using var picture = ImageLoader.Load(image);
-            var predictions = segmenter.Segment(picture, EvalClasses.For(Kind), Methods, options, probabilities: false, outputSize: (raw.Length / width, width));
+            var predictions = segmenter.Segment(picture, EvalClasses.For(Kind), settings, probabilities: false, outputSize: (raw.Length / width, width));
             for (var m = 0; m < Methods.Length; m++)
             {
                 for (var i = 0; i < labels.Length; i++)
