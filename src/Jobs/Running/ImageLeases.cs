@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Hosting.Options;
 using Microsoft.EntityFrameworkCore;
@@ -17,28 +16,22 @@ namespace ClipSurgeryWeb.Jobs.Running;
 public sealed class ImageLeases
 {
     private readonly ClipSurgeryDb _db;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _duration;
-    private readonly Dictionary<Guid, DateTimeOffset> _renewed = [];
+    private readonly LeaseTerms _terms;
 
     public ImageLeases(ClipSurgeryDb db, TimeProvider time, IOptions<ClipSurgeryOptions> options)
     {
         _db = db;
-        _time = time;
-        _duration = options.Value.Jobs.LeaseDuration > TimeSpan.Zero ? options.Value.Jobs.LeaseDuration : TimeSpan.FromMinutes(2);
-        Holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        _terms = new LeaseTerms(time, options);
     }
 
-    /// <summary>Who claims: machine, process and a random part, so two jobs in one process are two holders.</summary>
-    public string Holder { get; }
+    /// <summary>Who claims (<see cref="LeaseTerms.Holder"/>).</summary>
+    public string Holder => _terms.Holder;
 
-    /// <summary>How often a holder renews: a sixth of the lease, so five renewals in a row may be late before it is lost.</summary>
-    public TimeSpan RenewEvery => _duration / 6;
+    /// <summary>How often a holder renews (<see cref="LeaseTerms.RenewEvery"/>).</summary>
+    public TimeSpan RenewEvery => _terms.RenewEvery;
 
     /// <summary>How often a job whose remaining images are all held by others looks again (done, or expired to take over).</summary>
-    public TimeSpan CheckOthersEvery => TimeSpan.FromTicks(Math.Clamp(_duration.Ticks / 4, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(15).Ticks));
-
-    private DateTime Now => _time.GetUtcNow().UtcDateTime;
+    public TimeSpan CheckOthersEvery => TimeSpan.FromTicks(Math.Clamp(_terms.Duration.Ticks / 4, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(15).Ticks));
 
     /// <summary>
     /// Claims the image for this holder when it is unfinished (pending or running), its run is not being cancelled, and no
@@ -46,8 +39,8 @@ public sealed class ImageLeases
     /// </summary>
     public bool TryClaim(Guid jobImageId)
     {
-        var now = Now;
-        var until = now + _duration;
+        var now = _terms.Now;
+        var until = now + _terms.Duration;
         var holder = Holder;
         var claimed = _db.RunImages
             .Where(i => i.Id == jobImageId
@@ -56,7 +49,7 @@ public sealed class ImageLeases
                         && !_db.Runs.Any(r => r.Id == i.RunId && r.CancelRequested))
             .ExecuteUpdate(s => s.SetProperty(i => i.ClaimedBy, holder).SetProperty(i => i.LeaseUntil, until));
         if (claimed == 1)
-            _renewed[jobImageId] = _time.GetUtcNow();
+            _terms.Renewed(jobImageId);
         return claimed == 1;
     }
 
@@ -67,17 +60,16 @@ public sealed class ImageLeases
     /// </summary>
     public void RenewIfDue(Guid jobImageId)
     {
-        var now = _time.GetUtcNow();
-        if (_renewed.TryGetValue(jobImageId, out var last) && now - last < RenewEvery)
+        if (!_terms.RenewalDue(jobImageId))
             return;
-        var until = now.UtcDateTime + _duration;
+        var until = _terms.Now + _terms.Duration;
         var holder = Holder;
         var renewed = _db.RunImages
             .Where(i => i.Id == jobImageId && i.ClaimedBy == holder)
             .ExecuteUpdate(s => s.SetProperty(i => i.LeaseUntil, until));
         if (renewed != 1)
             throw new LeaseLostException(jobImageId, holder);
-        _renewed[jobImageId] = now;
+        _terms.Renewed(jobImageId);
     }
 
     /// <summary>Gives the image up (done, failed, cancelled or put back to pending); a no-op when another holds it now.</summary>
@@ -87,13 +79,13 @@ public sealed class ImageLeases
         _db.RunImages
             .Where(i => i.Id == jobImageId && i.ClaimedBy == holder)
             .ExecuteUpdate(s => s.SetProperty(i => i.ClaimedBy, (string?)null).SetProperty(i => i.LeaseUntil, (DateTime?)null));
-        _renewed.Remove(jobImageId);
+        _terms.Forget(jobImageId);
     }
 
     /// <summary>What is left of a run, read from the database: its unfinished images and whether another holds each live.</summary>
     public RunRemainder Remainder(Guid runId)
     {
-        var now = Now;
+        var now = _terms.Now;
         var holder = Holder;
         var unfinished = _db.RunImages.AsNoTracking()
             .Where(i => i.RunId == runId && (i.Status == JobImageStatus.Pending || i.Status == JobImageStatus.Running))

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ClipSurgeryWeb.Data;
 using ClipSurgeryWeb.Hosting.Options;
 using Microsoft.EntityFrameworkCore;
@@ -17,23 +16,19 @@ namespace ClipSurgeryWeb.Jobs.Running;
 public sealed class RunLeases
 {
     private readonly ClipSurgeryDb _db;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _duration;
-    private readonly Dictionary<Guid, DateTimeOffset> _renewed = [];
+    private readonly LeaseTerms _terms;
 
     public RunLeases(ClipSurgeryDb db, TimeProvider time, IOptions<ClipSurgeryOptions> options)
     {
         _db = db;
-        _time = time;
-        _duration = options.Value.Jobs.LeaseDuration > TimeSpan.Zero ? options.Value.Jobs.LeaseDuration : TimeSpan.FromMinutes(2);
-        Holder = $"{Environment.MachineName}:{Environment.ProcessId}:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        _terms = new LeaseTerms(time, options);
     }
 
-    /// <summary>Who claims: machine, process and a random part, so two jobs in one process are two holders.</summary>
-    public string Holder { get; }
+    /// <summary>Who claims (<see cref="LeaseTerms.Holder"/>).</summary>
+    public string Holder => _terms.Holder;
 
-    /// <summary>How often a holder renews: a sixth of the lease, so five renewals in a row may be late before it is lost.</summary>
-    public TimeSpan RenewEvery => _duration / 6;
+    /// <summary>How often a holder renews (<see cref="LeaseTerms.RenewEvery"/>).</summary>
+    public TimeSpan RenewEvery => _terms.RenewEvery;
 
     /// <summary>
     /// Claims the run for this holder when it is unfinished (queued or running) and no one else holds a live lease on it
@@ -41,8 +36,8 @@ public sealed class RunLeases
     /// </summary>
     public bool TryClaim(Guid runId)
     {
-        var now = _time.GetUtcNow().UtcDateTime;
-        var until = now + _duration;
+        var now = _terms.Now;
+        var until = now + _terms.Duration;
         var holder = Holder;
         var claimed = _db.Runs
             .Where(r => r.Id == runId
@@ -50,7 +45,7 @@ public sealed class RunLeases
                         && (r.ClaimedBy == null || r.LeaseUntil < now || r.ClaimedBy == holder))
             .ExecuteUpdate(s => s.SetProperty(r => r.ClaimedBy, holder).SetProperty(r => r.LeaseUntil, until));
         if (claimed == 1)
-            _renewed[runId] = _time.GetUtcNow();
+            _terms.Renewed(runId);
         return claimed == 1;
     }
 
@@ -61,20 +56,19 @@ public sealed class RunLeases
     /// </summary>
     public bool RenewIfDue(Guid runId)
     {
-        var now = _time.GetUtcNow();
-        if (_renewed.TryGetValue(runId, out var last) && now - last < RenewEvery)
+        if (!_terms.RenewalDue(runId))
             return true;
-        var until = now.UtcDateTime + _duration;
+        var until = _terms.Now + _terms.Duration;
         var holder = Holder;
         var renewed = _db.Runs
             .Where(r => r.Id == runId && r.ClaimedBy == holder)
             .ExecuteUpdate(s => s.SetProperty(r => r.LeaseUntil, until));
         if (renewed != 1)
         {
-            _renewed.Remove(runId);
+            _terms.Forget(runId);
             return false;
         }
-        _renewed[runId] = now;
+        _terms.Renewed(runId);
         return true;
     }
 
@@ -85,6 +79,6 @@ public sealed class RunLeases
         _db.Runs
             .Where(r => r.Id == runId && r.ClaimedBy == holder)
             .ExecuteUpdate(s => s.SetProperty(r => r.ClaimedBy, (string?)null).SetProperty(r => r.LeaseUntil, (DateTime?)null));
-        _renewed.Remove(runId);
+        _terms.Forget(runId);
     }
 }
