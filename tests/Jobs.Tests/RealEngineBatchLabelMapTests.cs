@@ -17,9 +17,9 @@ namespace ClipSurgeryWeb.Jobs.Tests;
 
 /// <summary>
 /// The "the same mode is on Explain and in batches", on the real engine (the tiny ViT fixture): a batch of three
-/// images through the launcher and <see cref="BatchJob"/> (opinions, runall, then the label maps) gives each image, per
-/// chosen method, a label map overlay whose stored shares are its own palette PNG's class counts, and a labels.safetensors
-/// whose predictions are those PNGs. <see cref="RealEngineLabelMapTests"/> checks the same rows for Explain; the fake
+/// images through the launcher and <see cref="BatchJob"/> (opinions, runall, then the label maps) gives each image its
+/// heatmaps over its own targets and, per chosen method, a label map overlay whose stored shares are its own palette
+/// PNG's class counts, and a labels.safetensors whose predictions are those PNGs. <see cref="RealEngineLabelMapTests"/> checks the same rows for Explain; the fake
 /// engine's batch test (<see cref="LabelMapRunTests"/>) checks the step's order from made-up files.
 /// </summary>
 public sealed class RealEngineBatchLabelMapTests : IAsyncLifetime
@@ -71,7 +71,7 @@ public sealed class RealEngineBatchLabelMapTests : IAsyncLifetime
         // Asked in another order and by another word: the run keeps the registry's drawing order.
         var choice = new LabelMapChoice([DenseMethod.Naclip.Method, new MapMethod("SCLIP"), MapMethod.Surgery], Classes);
         var run = await _host.With(sp => sp.GetRequiredService<JobLauncher>().StartBatchAsync(_host.Owner, [.. images.Select(i => i.Id)],
-            Vit, null, 3, shared: true, labelMaps: choice));
+            Vit, null, 20, shared: true, labelMaps: choice));
 
         await _host.With(async sp => { await sp.GetRequiredService<BatchJob>().RunAsync(run.Id, default); return 0; });
 
@@ -97,6 +97,11 @@ public sealed class RealEngineBatchLabelMapTests : IAsyncLifetime
             Assert.Equal(2 * Methods.Length + 1, labelRows.Count);
             Assert.All(labelRows, f => Assert.True(File.Exists(PathOf(f)), $"{Samples[n]}: {f.FileName} is not stored"));
 
+            // Beside the label maps, the batch's own heatmaps: CLIP Surgery's over the image's targets, the tokens its
+            // opinion counted three times or more (the opinion's seed is the run's own: the targets are read, not known).
+            var targets = item.Tokens.Where(t => t.Frequency >= BatchJob.MinTargetCount).Select(t => t.Token).Order(StringComparer.Ordinal);
+            Assert.Equal(targets, item.Files.Where(f => f.Kind == ResultKinds.Heatmap && f.Mode == MapMethod.Surgery).Select(f => f.Label!)
+                .Order(StringComparer.Ordinal));
             var labelsFile = Assert.Single(item.Files, f => f.Kind == "labelmaps");
             Assert.Equal(LabelMapWriter.MapsFile, labelsFile.FileName);
             using var labelMaps = StateDict.Load(PathOf(labelsFile));
