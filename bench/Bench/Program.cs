@@ -5,6 +5,7 @@ using ClipSurgeryWeb.Bench;
 // dotnet run -c Release --project bench/Bench -- parts --checkpoint FILE [--device …] [--json FILE]   (ours, for scripts/bench-side-by-side.sh)
 // dotnet run -c Release --project bench/Bench -- goals [--device cuda] [--sections cs-fp32,vitl-fp16,opinions,sam] [--json FILE]   (issue 9's GPU goals)
 // dotnet run -c Release --project bench/Bench -- heatmaps [--calls N]   (DenseHeatmapBenchmarks by CPU time, one torch thread; CLIPSURGERY_BENCH_MODELS=tiny for one model)
+// dotnet run -c Release --project bench/Bench -- eval [--model ViT-B/16|tiny] [--images N] [--methods naclip,sclip] [--pamr on|off]   (an eval's images/s, each method under its VOC21 protocol)
 // Without a command (or with BenchmarkDotNet options first) the microbenchmarks run, as before.
 try
 {
@@ -15,6 +16,7 @@ try
         "micro" => Micro.Run(args[1..]),
         "goals" => GpuGoals.Run(args[1..]),
         "heatmaps" => DenseHeatmapTiming.Run(args[1..]),
+        "eval" => EvalTiming.Run(args[1..]),
         _ => Micro.Run(args),
     };
 }

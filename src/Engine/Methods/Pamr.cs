@@ -55,25 +55,24 @@ public static class Pamr
         var difference = (x.unsqueeze(2) - Shifted(x, neighbours)).abs();                                          // [B, K, 8·|d|, H, W]
         var affinity = F.softmax((-difference / (0.1 * std + 1e-8)).mean([1], keepdim: true), 2);                  // [B, 1, 8·|d|, H, W]
 
-        // Each query map is refined on its own, so they go in chunks that keep the [B, q, 8·|d|, H, W] neighbours
-        // bounded (a 2048-pixel image with 150 queries would otherwise hold tens of GB); the numbers are the same.
-        long perQuery = logits.shape[0] * neighbours.Length * h * w;
-        int chunk = (int)Math.Clamp(MaxNeighbourElements / perQuery, 1, logits.shape[1]);
-        var refined = new List<Tensor>();
-        for (long q = 0; q < logits.shape[1]; q += chunk)
+        // Each step sums the 8·|d| shifted copies of the maps weighted by their affinity, one neighbour at a time into
+        // one accumulator (never the [B, Q, 8·|d|, H, W] stack NACLIP's code builds: a 2048-pixel image with 150
+        // queries would hold tens of GB). The same terms, summed in neighbour order.
+        var mask = logits;                                                                                               // [B, Q, H, W]
+        for (int i = 0; i < iterations; i++)
         {
-            var mask = logits[.., (int)q..(int)Math.Min(q + chunk, logits.shape[1])];                                    // [B, q, H, W]
-            for (int i = 0; i < iterations; i++)
+            var (padded, pad) = Padded(mask, neighbours);                                                                 // [B, Q, H+2p, W+2p]
+            var next = torch.zeros_like(mask);
+            for (int n = 0; n < neighbours.Length; n++)
             {
-                mask = (Shifted(mask, neighbours) * affinity).sum(2);                                                     // [B, q, 8·|d|, H, W] -> [B, q, H, W]
+                var (dy, dx) = neighbours[n];
+                var shifted = padded[.., .., (pad + dy)..(int)(pad + dy + h), (pad + dx)..(int)(pad + dx + w)];        // [B, Q, H, W] view
+                next.addcmul_(shifted, affinity[.., .., n], 1);                                                           // += m_n · a_n ([B, 1, H, W] over Q)
             }
-            refined.Add(mask);
+            mask = next;
         }
-        return torch.cat(refined.ToArray(), 1).MoveToOuterDisposeScope();   // [B, Q, H, W], a new tensor even with no iterations
+        return mask.clone().MoveToOuterDisposeScope();   // [B, Q, H, W], a new tensor even with no iterations
     }
-
-    /// <summary>The most neighbour values one refinement step holds at once (2²⁶ floats, 256 MB).</summary>
-    private const long MaxNeighbourElements = 1L << 26;
 
     /// <summary>The pixel offsets of <paramref name="cells"/> at every dilation, dilations in order (NACLIP's channel order).</summary>
     private static (int Dy, int Dx)[] Offsets(IReadOnlyList<int> dilations, (int Dy, int Dx)[] cells) =>
@@ -86,11 +85,19 @@ public static class Pamr
     /// </summary>
     private static Tensor Shifted(Tensor x, (int Dy, int Dx)[] offsets)
     {
+        var (padded, pad) = Padded(x, offsets);
+        long h = x.shape[2], w = x.shape[3];
+        return torch.stack(offsets.Select(o =>
+            padded[.., .., (pad + o.Dy)..(int)(pad + o.Dy + h), (pad + o.Dx)..(int)(pad + o.Dx + w)]).ToArray(), 2);   // offsets × [B, C, H, W] -> [B, C, offsets, H, W]
+    }
+
+    /// <summary><paramref name="x"/> <c>[B, C, H, W]</c> replicate-padded by the largest of <paramref name="offsets"/>: <c>[B, C, H+2p, W+2p]</c>, and p.</summary>
+    private static (Tensor Padded, int Pad) Padded(Tensor x, (int Dy, int Dx)[] offsets)
+    {
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         int pad = offsets.Max(o => Math.Max(Math.Abs(o.Dy), Math.Abs(o.Dx)));
         var padded = F.pad(x.reshape(b * c, 1, h, w), [pad, pad, pad, pad], PaddingModes.Replicate)   // [B, C, H, W] -> [B·C, 1, H+2p, W+2p]
             .reshape(b, c, h + 2 * pad, w + 2 * pad);                                                // [B, C, H+2p, W+2p]
-        return torch.stack(offsets.Select(o =>
-            padded[.., .., (pad + o.Dy)..(int)(pad + o.Dy + h), (pad + o.Dx)..(int)(pad + o.Dx + w)]).ToArray(), 2);   // offsets × [B, C, H, W] -> [B, C, offsets, H, W]
+        return (padded, pad);
     }
 }

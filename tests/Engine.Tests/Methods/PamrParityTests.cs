@@ -17,8 +17,8 @@ public sealed class PamrParityTests(MethodsModel fixture, ITestOutputHelper outp
     private const double Tolerance = 1e-4;
     private const double PredictionAgreement = 0.995;
 
-    /// <summary>The most neighbour values one refinement step holds at once (<see cref="Pamr"/>'s chunk bound, 2²⁶).</summary>
-    private const long ChunkBound = 1L << 26;
+    /// <summary>2²⁶ neighbour values (256 MB): more query maps than this would make NACLIP's stacked <c>[B, Q, 8·|d|, H, W]</c> step large.</summary>
+    private const long StackedBound = 1L << 26;
 
     private static IEnumerable<(MethodGolden Golden, GoldenMethodSettings Method)> Refined =>
         MethodGolden.EveryMethod().Where(p => p.Method.PamrIterations is not null);
@@ -91,16 +91,16 @@ public sealed class PamrParityTests(MethodsModel fixture, ITestOutputHelper outp
     }
 
     [Fact]
-    public void Many_queries_are_refined_in_chunks_with_the_same_numbers()
+    public void Many_query_maps_are_each_refined_as_they_are_alone()
     {
-        // Enough copies of the query maps that their neighbour values (copies · Q · 8·|d| · H · W) pass what one step
-        // may hold, so they go in two chunks or more; the first and the last copy must come out as the maps do alone.
+        // Enough copies of the query maps that a stacked step's neighbour values (copies · Q · 8·|d| · H · W) would pass
+        // 256 MB; each map is refined on its own, so the first and the last copy must come out as the maps do alone.
         using var scope = torch.NewDisposeScope();
         var (_, _, x, logits) = FirstLogits();                                                       // [1, Q, H, W]
         long perCopy = logits.shape[1] * 8 * Pamr.DefaultDilations.Count * logits.shape[2] * logits.shape[3];
-        int copies = (int)(ChunkBound / perCopy) + 2;
+        int copies = (int)(StackedBound / perCopy) + 2;
         var many = torch.cat([logits, .. Enumerable.Repeat(logits * 0.5, copies - 2), logits], 1);   // [1, copies·Q, H, W]
-        Assert.True(many.shape[1] * perCopy / logits.shape[1] > ChunkBound);
+        Assert.True(many.shape[1] * perCopy / logits.shape[1] > StackedBound);
         var few = Pamr.Refine(x, logits, iterations: 1);
         var refined = Pamr.Refine(x, many, iterations: 1);
         var q = (int)logits.shape[1];
